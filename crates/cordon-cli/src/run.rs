@@ -1,0 +1,191 @@
+//! `cordon run`: one call of one tool component under one policy.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use bytesize::ByteSize;
+use clap::Args;
+use cordon_policy::Policy;
+use cordon_runtime::{Call, CapturedOutput, Outcome, Runtime, RuntimeConfig, Status, Stdin};
+
+use crate::exit;
+
+#[derive(Debug, Args)]
+pub(crate) struct RunArgs {
+    /// The policy file that says what the tool may use [default: deny everything, with the default limits:
+    /// 2e9 fuel, 64 MiB memory, 5 s timeout, 1 MiB stdout, 256 KiB stderr].
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
+
+    /// The directory that relative `host` paths in the policy resolve against [default: the current directory].
+    #[arg(long, value_name = "DIR")]
+    workspace: Option<PathBuf>,
+
+    /// Print the outcome as JSON on stdout (status kind, stdout and stderr with truncation flags, fuel used, peak
+    /// memory in bytes, duration in microseconds) instead of the tool's own output.
+    #[arg(long)]
+    json: bool,
+
+    /// After the tool's output, print one line on stderr with the outcome kind, fuel used, peak memory and duration.
+    #[arg(long, conflicts_with = "json")]
+    summary: bool,
+
+    /// Where compiled components are cached [default: $XDG_CACHE_HOME/cordon or ~/.cache/cordon].
+    #[arg(long, value_name = "DIR", env = "CORDON_CACHE_DIR")]
+    cache_dir: Option<PathBuf>,
+
+    /// Compile the component in memory and write nothing to the cache; overrides --cache-dir.
+    #[arg(long)]
+    no_cache: bool,
+
+    /// The tool: a WebAssembly command component built for wasm32-wasip2.
+    #[arg(value_name = "TOOL.wasm")]
+    tool: PathBuf,
+
+    /// Arguments passed to the tool, after `--`. The tool sees its file name as its first argument.
+    #[arg(last = true, value_name = "ARGS")]
+    args: Vec<String>,
+}
+
+pub(crate) fn run(args: RunArgs) -> ExitCode {
+    match execute(args) {
+        Ok(code) => code,
+        Err(failure) => {
+            eprintln!("cordon: {:#}", failure.error);
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+/// An error that ends `cordon run` before or instead of an outcome, with the status to exit with.
+struct Failure {
+    error: anyhow::Error,
+    code: u8,
+}
+
+impl Failure {
+    fn usage(error: impl Into<anyhow::Error>) -> Self {
+        Failure { error: error.into(), code: exit::USAGE }
+    }
+
+    fn internal(error: impl Into<anyhow::Error>) -> Self {
+        Failure { error: error.into(), code: exit::INTERNAL }
+    }
+}
+
+fn execute(args: RunArgs) -> Result<ExitCode, Failure> {
+    let workspace = args.workspace.clone().unwrap_or_else(|| PathBuf::from("."));
+    if !workspace.is_dir() {
+        return Err(Failure::usage(anyhow::anyhow!(
+            "workspace {} is not a directory (fix: pass --workspace with an existing directory)",
+            workspace.display()
+        )));
+    }
+    let policy = match &args.policy {
+        Some(path) => Policy::load(path, &workspace).map_err(Failure::usage)?,
+        None => Policy::deny_all(),
+    };
+
+    let config = RuntimeConfig {
+        cache_dir: if args.no_cache { None } else { args.cache_dir.clone().or_else(cordon_runtime::default_cache_dir) },
+        // One call per process: a small pool reserves less address space and starts faster.
+        max_concurrent_calls: 2,
+        ..RuntimeConfig::default()
+    };
+    let runtime = Runtime::new(config).map_err(Failure::internal)?;
+    let tool = runtime.load_tool(&args.tool).map_err(Failure::usage)?;
+
+    let call = Call::new().args(args.args.iter().cloned()).stdin(Stdin::Reader(Box::new(tokio::io::stdin())));
+    let executor = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async executor")
+        .map_err(Failure::internal)?;
+    let outcome = executor.block_on(runtime.run(&tool, &policy, call)).map_err(Failure::internal)?;
+
+    if args.json {
+        write_stdout(format!("{}\n", outcome.to_json()).as_bytes())
+            .context("cannot write the outcome")
+            .map_err(Failure::internal)?;
+    } else {
+        write_output(&outcome).context("cannot write the tool's output").map_err(Failure::internal)?;
+        report(&args.tool, &policy, &outcome);
+        if args.summary {
+            eprintln!("{}", summary_line(&outcome));
+        }
+    }
+    let code = exit::for_status(&outcome.status);
+    // The stdin reader may still be blocked on the terminal; leaving now avoids waiting for it at shutdown.
+    executor.shutdown_background();
+    Ok(code)
+}
+
+fn write_output(outcome: &Outcome) -> std::io::Result<()> {
+    write_stdout(&outcome.stdout.bytes)?;
+    let mut stderr = std::io::stderr().lock();
+    stderr.write_all(&outcome.stderr.bytes)?;
+    stderr.flush()
+}
+
+/// Writes to stdout, treating a reader that went away (`cordon run ... | head`) as the end of the output rather
+/// than as a failure.
+pub(crate) fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+/// Explains on stderr any ending other than the tool's own, and any output that was cut, naming the policy key.
+fn report(tool: &Path, policy: &Policy, outcome: &Outcome) {
+    let tool = tool.display();
+    let origin = &policy.origin;
+    match &outcome.status {
+        Status::Success | Status::Exit { .. } => {}
+        Status::Trap { message, .. } => eprintln!("cordon: {tool} trapped: {message}"),
+        Status::FuelExhausted { limit } => {
+            eprintln!("cordon: {tool} ran out of fuel after {limit} instructions (raise [limits] fuel in {origin})")
+        }
+        Status::MemoryLimit { limit, requested } => eprintln!(
+            "cordon: {tool} hit the memory limit of {}, requested {} (raise [limits] memory in {origin})",
+            ByteSize::b(*limit).display().iec(),
+            ByteSize::b(*requested).display().iec()
+        ),
+        Status::TableLimit { limit } => {
+            eprintln!("cordon: {tool} needed a table of more than {limit} elements (raise [limits] table-elements in {origin})")
+        }
+        Status::Timeout { limit_ms } => {
+            eprintln!("cordon: {tool} timed out after {limit_ms} ms (raise [limits] timeout in {origin})")
+        }
+    }
+    report_truncation("stdout", &outcome.stdout, origin);
+    report_truncation("stderr", &outcome.stderr, origin);
+}
+
+fn report_truncation(stream: &str, captured: &CapturedOutput, origin: &str) {
+    if captured.truncated {
+        eprintln!(
+            "cordon: {stream} truncated: the tool wrote {} bytes and {} were kept (raise [limits] {stream} in {origin})",
+            captured.written,
+            captured.bytes.len()
+        );
+    }
+}
+
+/// Formats the one-line summary `--summary` prints, for example
+/// `cordon: outcome success, fuel used 1834211, peak memory 1.1 MiB, 2.9 ms`.
+fn summary_line(outcome: &Outcome) -> String {
+    let status = match &outcome.status {
+        Status::Exit { code } => format!("exit {code}"),
+        other => other.kind().to_owned(),
+    };
+    format!(
+        "cordon: outcome {status}, fuel used {}, peak memory {}, {:.1} ms",
+        outcome.fuel_used,
+        ByteSize::b(outcome.peak_memory).display().iec(),
+        outcome.duration.as_secs_f64() * 1000.0
+    )
+}

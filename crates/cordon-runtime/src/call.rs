@@ -1,0 +1,59 @@
+//! What the caller hands to one call besides the tool and the policy: arguments and standard input.
+
+use tokio::io::AsyncRead;
+
+/// Standard input for a call.
+#[derive(Default)]
+pub enum Stdin {
+    /// No input: the guest reads end-of-file at once.
+    #[default]
+    Empty,
+    /// A fixed buffer the guest reads to its end.
+    Bytes(Vec<u8>),
+    /// A stream the guest reads as it arrives, for example the host's own stdin. A read that never completes is
+    /// still ended by the call's timeout.
+    Reader(Box<dyn AsyncRead + Send + Sync + Unpin>),
+}
+
+/// The arguments and input of one call.
+#[derive(Default)]
+pub struct Call {
+    pub(crate) program: Option<String>,
+    pub(crate) args: Vec<String>,
+    pub(crate) stdin: Stdin,
+}
+
+impl Call {
+    /// Creates a call with no arguments and empty standard input.
+    pub fn new() -> Self {
+        Call::default()
+    }
+
+    /// Sets the program name the guest sees as its first argument; the tool's name by default.
+    pub fn program(mut self, name: impl Into<String>) -> Self {
+        self.program = Some(name.into());
+        self
+    }
+
+    /// Appends one argument.
+    pub fn arg(mut self, arg: impl Into<String>) -> Self {
+        self.args.push(arg.into());
+        self
+    }
+
+    /// Appends several arguments.
+    pub fn args<I, S>(mut self, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.args.extend(args.into_iter().map(Into::into));
+        self
+    }
+
+    /// Sets standard input.
+    pub fn stdin(mut self, stdin: Stdin) -> Self {
+        self.stdin = stdin;
+        self
+    }
+}

@@ -1,0 +1,63 @@
+//! Errors of the runtime itself. A guest's failure is never one of these: it is an [`Outcome`](crate::Outcome).
+
+use std::path::PathBuf;
+
+/// Why a component could not be loaded as a tool.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The path names no file.
+    #[error("component {} not found (fix: check the path, or build the guest tools first)", path.display())]
+    NotFound { path: PathBuf },
+
+    /// The file exists but could not be read.
+    #[error("cannot read component {}: {source} (fix: check the file's permissions)", path.display())]
+    Read { path: PathBuf, source: std::io::Error },
+
+    /// The file does not start with the WebAssembly magic number.
+    #[error(
+        "{} is not a WebAssembly component: it does not start with the `\\0asm` header \
+         (fix: pass a .wasm file built for wasm32-wasip2)",
+        path.display()
+    )]
+    NotWasm { path: PathBuf },
+
+    /// The file is a core module, not a component.
+    #[error(
+        "{} is a core WebAssembly module, not a component (fix: build it for wasm32-wasip2, or wrap it with \
+         `wasm-tools component new` and a WASI adapter)",
+        path.display()
+    )]
+    CoreModule { path: PathBuf },
+
+    /// wasmtime rejected the component: it is malformed, truncated or uses features this engine lacks.
+    #[error("{} is not a valid component: {message} (fix: rebuild it; a truncated or corrupted file fails here)", path.display())]
+    Invalid { path: PathBuf, message: String },
+
+    /// The component imports an interface Cordon does not provide.
+    #[error("{} cannot be linked: {message} (fix: build the tool against the WASI 0.2 interfaces Cordon provides)", path.display())]
+    MissingImport { path: PathBuf, message: String },
+
+    /// The component links but exports no `wasi:cli/run`, so it is not a command.
+    #[error("{} is not a command component: {message} (fix: build it as a binary, which exports wasi:cli/run)", path.display())]
+    NotCommand { path: PathBuf, message: String },
+}
+
+/// A failure of Cordon itself while setting up or running a call.
+#[derive(Debug, thiserror::Error)]
+pub enum RuntimeError {
+    /// The engine could not be configured.
+    #[error("cannot create the wasmtime engine: {0}")]
+    Engine(String),
+
+    /// The per-call scratch directory could not be created.
+    #[error("cannot create a scratch directory under {}: {source} (fix: check that the directory exists and is writable)", root.display())]
+    Scratch { root: PathBuf, source: std::io::Error },
+
+    /// A directory the policy grants could not be opened as a preopen.
+    #[error("cannot open {} for the guest path {guest}: {message} (fix: check that the directory still exists)", host.display())]
+    Preopen { host: PathBuf, guest: String, message: String },
+
+    /// The store could not be set up or the instance could not be created for a reason other than a limit.
+    #[error("cannot instantiate the tool: {0}")]
+    Instantiate(String),
+}

@@ -1,0 +1,258 @@
+//! The runtime: loads tools and runs calls, each in a fresh store under its policy.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use cordon_policy::Policy;
+use wasmtime::component::{Linker, ResourceTable};
+use wasmtime::{Engine, Store, Trap, UpdateDeadline};
+use wasmtime_wasi::I32Exit;
+use wasmtime_wasi::p2::bindings::CommandPre;
+
+use crate::cache::{CacheStatus, ComponentCache, content_digest};
+use crate::call::Call;
+use crate::engine::{EpochTicker, build_engine};
+use crate::error::{LoadError, RuntimeError};
+use crate::limiter::CallLimiter;
+use crate::outcome::{Outcome, Status};
+use crate::output::BoundedOutput;
+use crate::sandbox::{SandboxInputs, build_wasi};
+use crate::state::CallState;
+use crate::tool::{Tool, check_header, read_component, tool_name};
+
+/// How a [`Runtime`] is set up.
+#[derive(Debug, Clone)]
+pub struct RuntimeConfig {
+    /// Where compiled components are cached; `None` compiles every tool in memory on each load.
+    pub cache_dir: Option<PathBuf>,
+    /// Where per-call scratch directories are created; the system temporary directory when `None`.
+    pub scratch_root: Option<PathBuf>,
+    /// How many calls may hold an instance at once. The pooling allocator reserves address space for this many up
+    /// front (virtual memory only, about 4 GiB a call), and a call beyond it fails to instantiate.
+    pub max_concurrent_calls: u32,
+}
+
+impl Default for RuntimeConfig {
+    fn default() -> Self {
+        RuntimeConfig {
+            cache_dir: crate::cache::default_cache_dir(),
+            scratch_root: None,
+            max_concurrent_calls: 1000,
+        }
+    }
+}
+
+/// One engine and everything shared between calls. Create one per process and share it by reference or `Arc`.
+pub struct Runtime {
+    engine: Engine,
+    linker: Linker<CallState>,
+    cache: Option<ComponentCache>,
+    scratch_root: PathBuf,
+    _ticker: EpochTicker,
+}
+
+impl Runtime {
+    /// Creates the engine, links the WASI interfaces and starts the epoch thread.
+    ///
+    /// # Errors
+    ///
+    /// Fails if wasmtime rejects the configuration or the process cannot reserve the allocator's pools.
+    pub fn new(config: RuntimeConfig) -> Result<Runtime, RuntimeError> {
+        let engine = build_engine(config.max_concurrent_calls)?;
+
+        let mut linker = Linker::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker).map_err(|error| RuntimeError::Engine(format!("{error:#}")))?;
+
+        let cache = config.cache_dir.map(|dir| ComponentCache::new(dir, &engine));
+        let scratch_root = config.scratch_root.unwrap_or_else(std::env::temp_dir);
+        let ticker = EpochTicker::start(&engine)?;
+        Ok(Runtime { engine, linker, cache, scratch_root, _ticker: ticker })
+    }
+
+    /// Returns the engine, for callers that compile or inspect components themselves.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Loads a command component from a file: compiled or read from the cache, linked and pre-instantiated.
+    ///
+    /// # Errors
+    ///
+    /// Each way a file can be unusable has its own [`LoadError`]: missing, unreadable, not WebAssembly, a core
+    /// module, malformed, importing an interface Cordon does not provide, or not exporting `wasi:cli/run`.
+    pub fn load_tool(&self, path: &Path) -> Result<Tool, LoadError> {
+        let bytes = read_component(path)?;
+        self.load_tool_bytes(path, &bytes)
+    }
+
+    /// Loads a command component from bytes; `path` names it in errors and gives the tool its name.
+    pub fn load_tool_bytes(&self, path: &Path, bytes: &[u8]) -> Result<Tool, LoadError> {
+        check_header(path, bytes)?;
+        let started = Instant::now();
+        let digest = content_digest(bytes);
+
+        let compiled = match &self.cache {
+            Some(cache) => cache.load(&self.engine, &digest, bytes),
+            None => wasmtime::component::Component::new(&self.engine, bytes).map(|component| (component, CacheStatus::Disabled)),
+        };
+        let (component, cache_status) = compiled.map_err(|error| LoadError::Invalid {
+            path: path.to_owned(),
+            message: format!("{error:#}"),
+        })?;
+
+        let instance_pre = self.linker.instantiate_pre(&component).map_err(|error| LoadError::MissingImport {
+            path: path.to_owned(),
+            message: format!("{error:#}"),
+        })?;
+        let pre = CommandPre::new(instance_pre).map_err(|error| LoadError::NotCommand {
+            path: path.to_owned(),
+            message: format!("{error:#}"),
+        })?;
+
+        tracing::debug!(tool = %path.display(), ?cache_status, elapsed = ?started.elapsed(), "loaded tool");
+        Ok(Tool { name: tool_name(path), digest, cache_status, pre })
+    }
+
+    /// Runs one call of `tool` under `policy` in a fresh store, and returns how it ended.
+    ///
+    /// The guest's failures (traps, exit codes, exhausted fuel, memory or time) are all [`Outcome`]s. The future is
+    /// `Send`, so calls can be spawned onto a multi-threaded runtime and run concurrently.
+    ///
+    /// # Errors
+    ///
+    /// Only failures of Cordon itself: the scratch directory or a preopen cannot be created, or the instance pool
+    /// is exhausted.
+    pub async fn run(&self, tool: &Tool, policy: &Policy, call: Call) -> Result<Outcome, RuntimeError> {
+        let started = Instant::now();
+        let limits = &policy.limits;
+        let deadline = started + limits.timeout;
+
+        let scratch = match &policy.scratch {
+            Some(_) => Some(self.create_scratch()?),
+            None => None,
+        };
+        let stdout = BoundedOutput::new(limits.stdout);
+        let stderr = BoundedOutput::new(limits.stderr);
+        let wasi = build_wasi(
+            policy,
+            SandboxInputs {
+                program: &tool.name,
+                call,
+                scratch: scratch.as_ref().map(|dir| dir.path()),
+                stdout: &stdout,
+                stderr: &stderr,
+            },
+        )?;
+
+        let state = CallState { wasi, table: ResourceTable::new(), limiter: CallLimiter::new(limits) };
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(|state| &mut state.limiter);
+        store.set_fuel(limits.fuel).map_err(|error| RuntimeError::Instantiate(format!("{error:#}")))?;
+        store.set_epoch_deadline(1);
+        store.epoch_deadline_callback(move |_| {
+            if Instant::now() >= deadline {
+                Ok(UpdateDeadline::Interrupt)
+            } else {
+                Ok(UpdateDeadline::Yield(1))
+            }
+        });
+
+        // The epoch callback stops a guest that computes past the deadline; this timeout stops one that is blocked
+        // in a host call (reading stdin, sleeping), which never reaches an epoch check.
+        let run = async {
+            let command = tool.pre.instantiate_async(&mut store).await?;
+            command.wasi_cli_run().call_run(&mut store).await
+        };
+        let result = tokio::time::timeout_at(deadline.into(), run).await;
+
+        let fuel_used = limits.fuel.saturating_sub(store.get_fuel().unwrap_or(0));
+        let status = match result {
+            Err(_elapsed) => Status::Timeout { limit_ms: millis(limits.timeout) },
+            Ok(Ok(Ok(()))) => Status::Success,
+            Ok(Ok(Err(()))) => Status::Exit { code: 1 },
+            Ok(Err(error)) => classify_error(error, policy, &store.data().limiter)?,
+        };
+        let peak_memory = store.data().limiter.peak_memory();
+
+        // The store holds the scratch directory open through its preopen; close it before removing the directory.
+        drop(store);
+        if let Some(scratch) = scratch {
+            let path = scratch.path().to_owned();
+            if let Err(error) = scratch.close() {
+                tracing::error!(scratch = %path.display(), %error, "cannot remove a call's scratch directory");
+            }
+        }
+
+        let outcome = Outcome {
+            status,
+            stdout: stdout.take(),
+            stderr: stderr.take(),
+            fuel_used,
+            peak_memory,
+            duration: started.elapsed(),
+        };
+        tracing::info!(
+            tool = %tool.name,
+            outcome = outcome.status.kind(),
+            fuel_used,
+            peak_memory,
+            duration_us = outcome.duration.as_micros() as u64,
+            "call finished"
+        );
+        Ok(outcome)
+    }
+
+    fn create_scratch(&self) -> Result<tempfile::TempDir, RuntimeError> {
+        tempfile::Builder::new()
+            .prefix("cordon-scratch-")
+            .tempdir_in(&self.scratch_root)
+            .map_err(|source| RuntimeError::Scratch { root: self.scratch_root.clone(), source })
+    }
+}
+
+/// Maps an error out of instantiation or the guest's `run` to the way the call ended.
+fn classify_error(error: wasmtime::Error, policy: &Policy, limiter: &CallLimiter) -> Result<Status, RuntimeError> {
+    let limits = &policy.limits;
+
+    if let Some(exit) = error.downcast_ref::<I32Exit>() {
+        return Ok(match exit.0 {
+            0 => Status::Success,
+            code => Status::Exit { code },
+        });
+    }
+
+    let trap = error.downcast_ref::<Trap>();
+    match trap {
+        Some(Trap::OutOfFuel) => return Ok(Status::FuelExhausted { limit: limits.fuel }),
+        Some(Trap::Interrupt) => return Ok(Status::Timeout { limit_ms: millis(limits.timeout) }),
+        _ => {}
+    }
+
+    // A refused growth usually surfaces as the guest's own allocation-failure abort, or as a failed instantiation.
+    // Either way the cause is the limit, and saying so spares the caller from decoding a panic message.
+    if let Some(refusal) = limiter.memory_refusal() {
+        return Ok(Status::MemoryLimit { limit: limits.memory, requested: refusal.requested });
+    }
+    if limiter.table_refusal().is_some() {
+        return Ok(Status::TableLimit { limit: limits.table_elements });
+    }
+
+    match trap {
+        Some(trap) => Ok(Status::Trap {
+            message: trap.to_string(),
+            backtrace: error.downcast_ref::<wasmtime::WasmBacktrace>().map(|trace| trace.to_string()),
+        }),
+        None if is_pool_exhausted(&error) => Err(RuntimeError::Instantiate(format!("{error:#}"))),
+        None => Ok(Status::Trap { message: format!("{error:#}"), backtrace: None }),
+    }
+}
+
+/// Returns whether instantiation failed because the pooling allocator has no free slot, which is the host's
+/// capacity running out rather than anything the guest did.
+fn is_pool_exhausted(error: &wasmtime::Error) -> bool {
+    error.chain().any(|cause| cause.to_string().contains("maximum concurrent"))
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}

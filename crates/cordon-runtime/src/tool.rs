@@ -1,0 +1,115 @@
+//! A tool: a command component compiled once, linked against the WASI interfaces Cordon provides, and
+//! pre-instantiated so that each call only instantiates.
+
+use std::path::Path;
+
+use wasmtime::component::Component;
+use wasmtime_wasi::p2::bindings::CommandPre;
+
+use crate::cache::CacheStatus;
+use crate::error::LoadError;
+use crate::state::CallState;
+
+/// A loaded tool, ready for any number of calls. Cloning is cheap and shares the compiled code.
+#[derive(Clone)]
+pub struct Tool {
+    pub(crate) name: String,
+    pub(crate) digest: String,
+    pub(crate) cache_status: CacheStatus,
+    pub(crate) pre: CommandPre<CallState>,
+}
+
+impl Tool {
+    /// Returns the tool's name: its file name without the `.wasm` extension. Guests see it as their first argument.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Returns the SHA-256 of the component's bytes, in hexadecimal.
+    pub fn digest(&self) -> &str {
+        &self.digest
+    }
+
+    /// Returns whether the compiled component came from the on-disk cache.
+    pub fn cache_status(&self) -> CacheStatus {
+        self.cache_status
+    }
+
+    /// Returns the component this tool was built from.
+    pub fn component(&self) -> &Component {
+        self.pre.instance_pre().component()
+    }
+}
+
+/// The first eight bytes of a component binary: the magic number, then the component-model version and layer.
+const COMPONENT_HEADER: [u8; 8] = *b"\0asm\x0d\x00\x01\x00";
+
+/// The first eight bytes of a core module binary: the magic number, then version 1.
+const CORE_MODULE_HEADER: [u8; 8] = *b"\0asm\x01\x00\x00\x00";
+
+/// Reads a component file, mapping each way it can be unusable to its own error.
+pub(crate) fn read_component(path: &Path) -> Result<Vec<u8>, LoadError> {
+    let bytes = std::fs::read(path).map_err(|source| match source.kind() {
+        std::io::ErrorKind::NotFound => LoadError::NotFound { path: path.to_owned() },
+        _ => LoadError::Read { path: path.to_owned(), source },
+    })?;
+    check_header(path, &bytes)?;
+    Ok(bytes)
+}
+
+/// Rejects anything but a component before it reaches the compiler, so the error says what the file is.
+pub(crate) fn check_header(path: &Path, bytes: &[u8]) -> Result<(), LoadError> {
+    let header = bytes.get(..8);
+    if header == Some(&CORE_MODULE_HEADER[..]) {
+        return Err(LoadError::CoreModule { path: path.to_owned() });
+    }
+    if !bytes.starts_with(b"\0asm") {
+        return Err(LoadError::NotWasm { path: path.to_owned() });
+    }
+    if header != Some(&COMPONENT_HEADER[..]) {
+        return Err(LoadError::Invalid {
+            path: path.to_owned(),
+            message: "unsupported WebAssembly version or layer in the header".to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// Derives a tool's name from its path: the file stem, or "tool" for a path without one.
+pub(crate) fn tool_name(path: &Path) -> String {
+    path.file_stem().and_then(|stem| stem.to_str()).unwrap_or("tool").to_owned()
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn core_module_header_rejected() {
+        let error = check_header(Path::new("m.wasm"), b"\0asm\x01\x00\x00\x00rest").unwrap_err();
+        assert!(matches!(error, LoadError::CoreModule { .. }));
+    }
+
+    #[test]
+    fn text_file_rejected_as_not_wasm() {
+        let error = check_header(Path::new("notes.txt"), b"hello world").unwrap_err();
+        assert!(matches!(error, LoadError::NotWasm { .. }));
+    }
+
+    #[test]
+    fn truncated_header_rejected() {
+        let error = check_header(Path::new("cut.wasm"), b"\0asm\x0d").unwrap_err();
+        assert!(matches!(error, LoadError::Invalid { .. }));
+    }
+
+    #[test]
+    fn component_header_accepted() {
+        assert!(check_header(Path::new("t.wasm"), b"\0asm\x0d\x00\x01\x00").is_ok());
+    }
+
+    #[test]
+    fn tool_name_is_file_stem() {
+        assert_eq!(tool_name(Path::new("/x/grep.wasm")), "grep");
+    }
+}

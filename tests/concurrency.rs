@@ -1,0 +1,48 @@
+//! Concurrent calls on one engine are independent: faults, traps and limits in some leave the others' results
+//! intact.
+
+use std::sync::Arc;
+
+use cordon_policy::Policy;
+use cordon_runtime::{Call, Status};
+use cordon_tests::{Fixture, policy, runtime, tool};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn faulting_calls_leave_others_intact() {
+    let fixture = Fixture::new();
+    let strict = Arc::new(policy("[limits]\nfuel = 20_000_000\nmemory = \"16 MiB\"\ntimeout = \"3s\"\n", &fixture.workspace()));
+    let plain = Arc::new(Policy::deny_all());
+
+    let mut calls = Vec::new();
+    for index in 0..50 {
+        let (name, args, policy) = match index % 6 {
+            0 => ("spin", vec![], Arc::clone(&strict)),
+            1 => ("alloc-bomb", vec![], Arc::clone(&strict)),
+            _ if index % 12 == 2 => ("panic", vec![format!("call {index} failed")], Arc::clone(&plain)),
+            _ => ("env", vec![format!("call-{index}")], Arc::clone(&plain)),
+        };
+        let tool = tool(name);
+        calls.push(tokio::spawn(async move {
+            let outcome = runtime().run(&tool, &policy, Call::new().args(args)).await.unwrap();
+            (index, name, outcome)
+        }));
+    }
+
+    let mut faults = 0;
+    for call in calls {
+        let (index, name, outcome) = call.await.unwrap();
+        match name {
+            "spin" => assert_eq!(outcome.status, Status::FuelExhausted { limit: 20_000_000 }, "call {index}"),
+            "alloc-bomb" => assert!(matches!(outcome.status, Status::MemoryLimit { .. }), "call {index}: {:?}", outcome.status),
+            "panic" => assert!(matches!(outcome.status, Status::Trap { .. }), "call {index}: {:?}", outcome.status),
+            _ => {
+                assert_eq!(outcome.status, Status::Success, "call {index}");
+                assert!(outcome.stdout_text().contains(&format!("args: call-{index}\n")), "call {index}: {}", outcome.stdout_text());
+            }
+        }
+        if name != "env" {
+            faults += 1;
+        }
+    }
+    assert!(faults >= 50 / 3, "only {faults} of 50 calls faulted");
+}

@@ -1,0 +1,137 @@
+//! Shared fixtures for Cordon's end-to-end tests: the real guest components, one runtime per test binary, policies
+//! written inline, throwaway workspaces and the `cordon` binary.
+//!
+//! The guests must be built first (`scripts/build-guests.sh`), and the CLI tests need `cargo build -p cordon-cli`;
+//! `scripts/test.sh` does both.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+
+use cordon_policy::Policy;
+use cordon_runtime::{Call, Outcome, Runtime, RuntimeConfig, Stdin, Tool};
+
+/// Returns the repository's root directory.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the tests crate sits in the repository root").to_owned()
+}
+
+/// Returns the cargo target directory of the host workspace.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| repo_root().join("target"))
+}
+
+/// Returns the path of a built guest component, failing the test with the build command if it is missing.
+pub fn guest_path(name: &str) -> PathBuf {
+    let path = repo_root().join("guest-tools/target/wasm32-wasip2/release").join(format!("{name}.wasm"));
+    assert!(path.is_file(), "guest {} is not built (fix: run scripts/build-guests.sh)", path.display());
+    path
+}
+
+/// Returns the runtime shared by every test in this binary, with its compiled-component cache under the target
+/// directory so that repeated test runs skip compilation.
+pub fn runtime() -> &'static Runtime {
+    static RUNTIME: OnceLock<Runtime> = OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        Runtime::new(RuntimeConfig {
+            cache_dir: Some(target_dir().join("cordon-test-cache")),
+            max_concurrent_calls: 200,
+            ..RuntimeConfig::default()
+        })
+        .expect("creating the runtime")
+    })
+}
+
+/// Returns a loaded guest tool, loading each one once per test binary.
+pub fn tool(name: &str) -> Tool {
+    static TOOLS: OnceLock<Mutex<HashMap<String, Tool>>> = OnceLock::new();
+    let tools = TOOLS.get_or_init(Default::default);
+    if let Some(tool) = tools.lock().unwrap().get(name) {
+        return tool.clone();
+    }
+    let tool = runtime().load_tool(&guest_path(name)).unwrap_or_else(|error| panic!("loading {name}: {error}"));
+    tools.lock().unwrap().insert(name.to_owned(), tool.clone());
+    tool
+}
+
+/// Parses a policy written inline, resolving relative host paths against `workspace`.
+pub fn policy(text: &str, workspace: &Path) -> Policy {
+    Policy::parse(text, "test policy", workspace).unwrap_or_else(|error| panic!("invalid test policy: {error}"))
+}
+
+/// Runs one call of the named guest with `args` and empty stdin.
+pub async fn run(name: &str, policy: &Policy, args: &[&str]) -> Outcome {
+    run_call(name, policy, Call::new().args(args.iter().copied())).await
+}
+
+/// Runs one call of the named guest with `args` and the given stdin bytes.
+pub async fn run_with_stdin(name: &str, policy: &Policy, args: &[&str], stdin: &[u8]) -> Outcome {
+    run_call(name, policy, Call::new().args(args.iter().copied()).stdin(Stdin::Bytes(stdin.to_vec()))).await
+}
+
+/// Runs one prepared call of the named guest.
+pub async fn run_call(name: &str, policy: &Policy, call: Call) -> Outcome {
+    let tool = tool(name);
+    runtime().run(&tool, policy, call).await.unwrap_or_else(|error| panic!("running {name}: {error}"))
+}
+
+/// A throwaway workspace directory beside a throwaway "outside" directory that no policy grants, so escape tests
+/// have a real file to aim at.
+pub struct Fixture {
+    root: tempfile::TempDir,
+}
+
+impl Fixture {
+    /// Creates `workspace/` with a few files and `outside/secret.txt` next to it.
+    pub fn new() -> Fixture {
+        let root = tempfile::tempdir().expect("creating a temporary directory");
+        let fixture = Fixture { root };
+        fixture.write("workspace/notes.txt", "alpha\nbeta fuel\ngamma\n");
+        fixture.write("workspace/src/main.rs", "fn main() {\n    // fuel gauge\n}\n");
+        fixture.write("outside/secret.txt", "top secret\n");
+        fixture
+    }
+
+    /// Returns the workspace directory that policies grant.
+    pub fn workspace(&self) -> PathBuf {
+        self.root.path().join("workspace")
+    }
+
+    /// Returns the directory beside the workspace that no policy grants.
+    pub fn outside(&self) -> PathBuf {
+        self.root.path().join("outside")
+    }
+
+    /// Writes a file below the fixture root, creating its directories.
+    pub fn write(&self, relative: &str, contents: &str) {
+        let path = self.root.path().join(relative);
+        std::fs::create_dir_all(path.parent().expect("a relative file path has a parent")).unwrap();
+        std::fs::write(path, contents).unwrap();
+    }
+
+    /// Reads a file below the fixture root.
+    pub fn read(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.root.path().join(relative)).unwrap()
+    }
+}
+
+impl Default for Fixture {
+    fn default() -> Self {
+        Fixture::new()
+    }
+}
+
+/// A policy that mounts the fixture's workspace at /workspace with the given access, and sets it as the cwd.
+pub fn workspace_policy(fixture: &Fixture, access: &str) -> Policy {
+    policy(
+        &format!("cwd = \"/workspace\"\n[[fs]]\nhost = \".\"\nguest = \"/workspace\"\naccess = \"{access}\"\n"),
+        &fixture.workspace(),
+    )
+}
+
+/// Returns the path of the `cordon` binary built by `cargo build -p cordon-cli`.
+pub fn cordon_binary() -> PathBuf {
+    let path = target_dir().join("debug/cordon");
+    assert!(path.is_file(), "{} is not built (fix: run cargo build -p cordon-cli)", path.display());
+    path
+}
