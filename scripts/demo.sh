@@ -56,9 +56,10 @@ step "try to open a socket and resolve a name (loopback only; both are refused i
 show "$cordon" run --summary "$guests/net-tcp.wasm" -- 127.0.0.1:9
 show "$cordon" run --summary "$guests/net-dns.wasm" -- localhost
 
-step "limits: an endless loop, a memory bomb and endless recursion, each ended with its own outcome (JSON)" \
-    cordon run --json spin.wasm
-printf '[limits]\nfuel = 50_000_000\nmemory = "32 MiB"\n' > "$demo/limits.toml"
+step "limits: an endless loop, a memory bomb, endless recursion and a sleep past the timeout, each ended with its own outcome (JSON)" \
+    cordon run --json --policy limits.toml spin.wasm
+printf '[limits]\nfuel = 50_000_000\nmemory = "32 MiB"\ntimeout = "300ms"\n' > "$demo/limits.toml"
 show "$cordon" run --json --policy "$demo/limits.toml" "$guests/spin.wasm"
 show "$cordon" run --json --policy "$demo/limits.toml" "$guests/alloc-bomb.wasm"
 show "$cordon" run --json --policy "$demo/limits.toml" "$guests/recurse.wasm"
+show "$cordon" run --json --policy "$demo/limits.toml" "$guests/sleep.wasm" -- 60000
