@@ -1,4 +1,4 @@
-//! The guest sees exactly the environment, arguments and working directory the policy and the call give it.
+//! The guest receives exactly the environment, arguments and working directory the policy and the call give it.
 
 use cordon_runtime::Status;
 use cordon_tests::{Fixture, policy, run};

@@ -38,7 +38,7 @@ async fn sleep_past_timeout_times_out() {
 
 #[tokio::test]
 async fn blocked_stdin_read_times_out() {
-    // The writer half stays open, so the guest's read never sees end-of-file.
+    // The writer half stays open, so the guest's read never reaches end-of-file.
     let (_writer, reader) = tokio::io::duplex(64);
     let call = Call::new().stdin(Stdin::Reader(Box::new(reader)));
     let outcome = run_call("stdin-block", &limits_policy("timeout = \"200ms\""), call).await;

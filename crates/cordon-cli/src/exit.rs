@@ -1,7 +1,7 @@
 //! The exit statuses of `cordon run`, one per way a call can end.
 //!
 //! The tool's own status passes through unchanged, so a tool that exits with one of the limit codes below cannot be
-//! told apart from the limit without `--json`. The values follow shell conventions where one exists: 124 for a
+//! distinguished from the limit without `--json`. The values follow shell conventions where one exists: 124 for a
 //! timeout as `timeout(1)` uses, 128 plus a signal number for endings a native process would see as that signal.
 
 use std::process::ExitCode;

@@ -1,7 +1,7 @@
 //! The `cordon` command: runs WebAssembly tool components in a per-call sandbox and checks policies.
 //!
 //! `cordon run` loads one component, runs one call under a policy and exits with the tool's status or with a
-//! documented code for each limit; `cordon check` validates a policy and says what it grants.
+//! documented code for each limit. `cordon check` validates a policy and describes what it grants.
 
 mod check;
 mod exit;

@@ -14,7 +14,7 @@ use crate::exit;
 
 #[derive(Debug, Args)]
 pub(crate) struct RunArgs {
-    /// The policy file that says what the tool may use [default: deny everything, with the default limits:
+    /// The policy file that grants what the tool may use [default: deny everything, with the default limits:
     /// 2e9 fuel, 64 MiB memory, 5 s timeout, 1 MiB stdout, 256 KiB stderr].
     #[arg(long, value_name = "FILE")]
     policy: Option<PathBuf>,
@@ -32,7 +32,7 @@ pub(crate) struct RunArgs {
     #[arg(long, conflicts_with = "json")]
     summary: bool,
 
-    /// Where compiled components are cached [default: $XDG_CACHE_HOME/cordon or ~/.cache/cordon].
+    /// The directory of compiled components [default: $XDG_CACHE_HOME/cordon or ~/.cache/cordon].
     #[arg(long, value_name = "DIR", env = "CORDON_CACHE_DIR")]
     cache_dir: Option<PathBuf>,
 
@@ -44,7 +44,7 @@ pub(crate) struct RunArgs {
     #[arg(value_name = "TOOL.wasm")]
     tool: PathBuf,
 
-    /// Arguments passed to the tool, after `--`. The tool sees its file name as its first argument.
+    /// Arguments passed to the tool, after `--`. The tool receives its file name as its first argument.
     #[arg(last = true, value_name = "ARGS")]
     args: Vec<String>,
 }
@@ -117,7 +117,7 @@ fn execute(args: RunArgs) -> Result<ExitCode, Failure> {
         }
     }
     let code = exit::for_status(&outcome.status);
-    // The stdin reader may still be blocked on the terminal; leaving now avoids waiting for it at shutdown.
+    // The stdin reader may still be blocked on the terminal, so shut down without waiting for it.
     executor.shutdown_background();
     Ok(code)
 }

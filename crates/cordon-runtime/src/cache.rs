@@ -22,7 +22,7 @@ pub(crate) struct ComponentCache {
     engine_key: String,
 }
 
-/// Where a component came from, reported so callers and benchmarks can tell a warm load from a cold one.
+/// The source of a loaded component, reported so that callers and benchmarks can tell a warm load from a cold one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CacheStatus {
     /// The compiled component was read from the cache.

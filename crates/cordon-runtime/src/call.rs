@@ -1,4 +1,4 @@
-//! What the caller hands to one call besides the tool and the policy: arguments and standard input.
+//! The arguments and standard input of one call, the inputs besides the tool and the policy.
 
 use tokio::io::AsyncRead;
 

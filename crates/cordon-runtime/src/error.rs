@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-/// Why a component could not be loaded as a tool.
+/// A reason a component could not be loaded as a tool.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// The path names no file.

@@ -1,14 +1,14 @@
 //! Per-call resource limits that wasmtime consults when a guest grows memory or tables or creates instances.
 //!
-//! Memory is counted across every linear memory of the call, because a component may hold several and the policy
-//! limits what the whole call costs. A growth past the limit is refused (the guest's `memory.grow` returns -1)
-//! rather than trapped, so a guest that handles allocation failure keeps running; the refusal is recorded, and a
-//! call that then fails is reported as having hit the memory limit instead of as the guest's own abort.
+//! Memory is counted across every linear memory of the call, because a component may have several and the policy
+//! limits what the whole call costs. A growth past the limit is rejected rather than trapped: the guest's
+//! `memory.grow` returns -1, so a guest that handles allocation failure keeps running. The rejection is recorded,
+//! and a call that then fails is reported as having hit the memory limit instead of as the guest's own abort.
 
 use cordon_policy::Limits;
 use wasmtime::ResourceLimiter;
 
-/// The growth a call asked for when the memory limit refused it.
+/// A memory growth that the limit rejected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct MemoryRefusal {
     /// Total linear memory in bytes the call would have had after the growth.

@@ -6,7 +6,7 @@ use serde::{Serialize, Serializer};
 
 use crate::output::CapturedOutput;
 
-/// How a call ended. Every call ends in exactly one of these, whatever the guest does.
+/// The way a call ended. Every call ends in exactly one of these, whatever the guest does.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Status {
@@ -68,7 +68,7 @@ impl Status {
 /// Everything one call produced.
 #[derive(Debug, Clone, Serialize)]
 pub struct Outcome {
-    /// How the call ended.
+    /// The way the call ended.
     pub status: Status,
     /// The guest's stdout, cut at the policy's limit.
     #[serde(serialize_with = "serialize_captured")]
@@ -108,7 +108,7 @@ impl Outcome {
 }
 
 /// Writes captured output as `{ "text": ..., "truncated": ..., "bytes_written": ... }`. The text is lossy UTF-8,
-/// because JSON strings cannot carry arbitrary bytes; callers who need the raw bytes use the library API.
+/// because JSON strings cannot carry arbitrary bytes. Callers who need the raw bytes use the library API.
 fn serialize_captured<S: Serializer>(captured: &CapturedOutput, serializer: S) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeStruct;
 

@@ -20,14 +20,14 @@ use crate::sandbox::{SandboxInputs, build_wasi};
 use crate::state::CallState;
 use crate::tool::{Tool, check_header, read_component, tool_name};
 
-/// How a [`Runtime`] is set up.
+/// Settings for a [`Runtime`].
 #[derive(Debug, Clone)]
 pub struct RuntimeConfig {
-    /// Where compiled components are cached; `None` compiles every tool in memory on each load.
+    /// The directory of compiled components. With `None`, every load compiles the tool in memory.
     pub cache_dir: Option<PathBuf>,
-    /// Where per-call scratch directories are created; the system temporary directory when `None`.
+    /// The directory under which per-call scratch directories are created, or the system temporary directory.
     pub scratch_root: Option<PathBuf>,
-    /// How many calls may hold an instance at once. The pooling allocator reserves address space for this many up
+    /// The number of calls that may hold an instance at once. The pooling allocator reserves address space for this many up
     /// front (virtual memory only, about 4 GiB a call), and a call beyond it fails to instantiate.
     pub max_concurrent_calls: u32,
 }
@@ -157,8 +157,8 @@ impl Runtime {
             }
         });
 
-        // The epoch callback stops a guest that computes past the deadline; this timeout stops one that is blocked
-        // in a host call (reading stdin, sleeping), which never reaches an epoch check.
+        // The epoch callback stops a guest that computes past the deadline. A guest blocked in a host call (reading
+        // stdin, sleeping) never reaches an epoch check, so this timeout stops it instead.
         let run = async {
             let command = tool.pre.instantiate_async(&mut store).await?;
             command.wasi_cli_run().call_run(&mut store).await
@@ -174,7 +174,7 @@ impl Runtime {
         };
         let peak_memory = store.data().limiter.peak_memory();
 
-        // The store holds the scratch directory open through its preopen; close it before removing the directory.
+        // The store keeps the scratch directory open through its preopen, so drop it before removing the directory.
         drop(store);
         if let Some(scratch) = scratch {
             let path = scratch.path().to_owned();

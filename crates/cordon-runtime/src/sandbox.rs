@@ -15,7 +15,7 @@ use crate::call::{Call, Stdin};
 use crate::error::RuntimeError;
 use crate::output::BoundedOutput;
 
-/// What a call's WASI context is built from, beyond the policy.
+/// The inputs of a call's WASI context besides the policy.
 pub(crate) struct SandboxInputs<'a> {
     pub(crate) program: &'a str,
     pub(crate) call: Call,
@@ -74,7 +74,7 @@ pub(crate) fn build_wasi(policy: &Policy, inputs: SandboxInputs<'_>) -> Result<W
 
 /// Finds the host directory behind the policy's working directory, and the permissions of the mount it lies in.
 ///
-/// Guests built with wasi-libc (Rust, C) start in `/` whatever `initial-cwd` says, and resolve a relative path by
+/// Guests built with wasi-libc (Rust, C) start in `/` whatever `initial-cwd` returns, and resolve a relative path by
 /// looking for a preopen named `.`. Preopening the working directory under that name makes `grep -r pattern .` and
 /// other relative paths behave as the policy intends, without granting anything the mount does not already grant.
 fn resolve_cwd(policy: &Policy, cwd: &str, scratch: Option<&Path>) -> Result<(PathBuf, FsPerms), RuntimeError> {
@@ -107,8 +107,8 @@ fn resolve_cwd(policy: &Policy, cwd: &str, scratch: Option<&Path>) -> Result<(Pa
     // A directory below the mount may have been replaced by a symlink since the policy was checked, possibly by
     // an earlier call's guest. Resolving it and requiring the result to stay under the mount keeps the preopen
     // inside what the mount grants.
-    // NOTE: a symlink swapped in between this check and the open below would still be followed; only a guest with
-    // a read-write mount running concurrently could attempt that.
+    // NOTE: a symlink swapped in between this check and the open below would still be followed. Only a guest with
+    // a read-write mount, running concurrently, could attempt that.
     let joined = root.join(relative);
     let resolved = joined
         .canonicalize()

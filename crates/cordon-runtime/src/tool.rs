@@ -57,7 +57,7 @@ pub(crate) fn read_component(path: &Path) -> Result<Vec<u8>, LoadError> {
     Ok(bytes)
 }
 
-/// Rejects anything but a component before it reaches the compiler, so the error says what the file is.
+/// Rejects anything but a component before it reaches the compiler, so that the error names what the file is.
 pub(crate) fn check_header(path: &Path, bytes: &[u8]) -> Result<(), LoadError> {
     let header = bytes.get(..8);
     if header == Some(&CORE_MODULE_HEADER[..]) {
