@@ -89,8 +89,8 @@ async fn read_only_mount_refuses_rename_and_remove() {
     assert_all_refused(&renamed.stdout_text(), 1);
     let removed = run("probe-remove", &policy, &["/workspace/notes.txt"]).await;
     assert_all_refused(&removed.stdout_text(), 1);
-    let made = run("probe-mkdir", &policy, &["/workspace/newdir"]).await;
-    assert_all_refused(&made.stdout_text(), 1);
+    let created = run("probe-mkdir", &policy, &["/workspace/newdir"]).await;
+    assert_all_refused(&created.stdout_text(), 1);
     assert!(fixture.workspace().join("notes.txt").is_file());
 }
 

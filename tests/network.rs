@@ -1,5 +1,5 @@
 //! A guest has no sockets and no name lookup: connection attempts fail inside the guest, and nothing reaches a
-//! listener the test holds open on loopback.
+//! listener the test keeps open on loopback.
 
 use std::time::Duration;
 

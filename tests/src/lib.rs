@@ -121,7 +121,7 @@ impl Default for Fixture {
     }
 }
 
-/// A policy that mounts the fixture's workspace at /workspace with the given access, and sets it as the cwd.
+/// Builds a policy that mounts the fixture's workspace at /workspace with the given access, as the cwd.
 pub fn workspace_policy(fixture: &Fixture, access: &str) -> Policy {
     policy(
         &format!("cwd = \"/workspace\"\n[[fs]]\nhost = \".\"\nguest = \"/workspace\"\naccess = \"{access}\"\n"),
