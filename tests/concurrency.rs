@@ -46,3 +46,30 @@ async fn faulting_calls_leave_others_intact() {
     }
     assert!(faults >= 50 / 3, "only {faults} of 50 calls faulted");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calls_beyond_pool_fail_cleanly() {
+    let runtime = cordon_runtime::Runtime::new(cordon_runtime::RuntimeConfig {
+        cache_dir: Some(cordon_tests::target_dir().join("cordon-test-cache")),
+        max_concurrent_calls: 1,
+        ..cordon_runtime::RuntimeConfig::default()
+    })
+    .unwrap();
+    let blocker = runtime.load_tool(&cordon_tests::guest_path("stdin-block")).unwrap();
+    let hello = runtime.load_tool(&cordon_tests::guest_path("hello")).unwrap();
+    let fixture = Fixture::new();
+    let policy = policy("[limits]\ntimeout = \"1s\"\n", &fixture.workspace());
+
+    // The first call holds the only instance slot while it waits on stdin that never ends.
+    let (_writer, reader) = tokio::io::duplex(64);
+    let first = runtime.run(&blocker, &policy, Call::new().stdin(cordon_runtime::Stdin::Reader(Box::new(reader))));
+    let second = async {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        runtime.run(&hello, &policy, Call::new()).await
+    };
+    let (first, second) = tokio::join!(first, second);
+
+    assert_eq!(first.unwrap().status, Status::Timeout { limit_ms: 1000 });
+    let error = second.expect_err("a call beyond the pool must fail as a runtime error");
+    assert!(matches!(error, cordon_runtime::RuntimeError::PoolExhausted(_)), "error: {error}");
+}

@@ -57,6 +57,10 @@ pub enum RuntimeError {
     #[error("cannot open {} for the guest path {guest}: {message} (fix: check that the directory still exists)", host.display())]
     Preopen { host: PathBuf, guest: String, message: String },
 
+    /// More calls are in flight than the runtime's instance pool has slots for.
+    #[error("too many calls in flight: {0} (fix: raise RuntimeConfig::max_concurrent_calls, or wait for running calls)")]
+    PoolExhausted(String),
+
     /// The store could not be set up or the instance could not be created for a reason other than a limit.
     #[error("cannot instantiate the tool: {0}")]
     Instantiate(String),

@@ -120,8 +120,8 @@ impl Runtime {
     ///
     /// # Errors
     ///
-    /// Only failures of Cordon itself: the scratch directory or a preopen cannot be created, or the instance pool
-    /// is exhausted.
+    /// Only failures of Cordon itself: the scratch directory or a preopen cannot be created, or more calls are in
+    /// flight than [`RuntimeConfig::max_concurrent_calls`] allows.
     pub async fn run(&self, tool: &Tool, policy: &Policy, call: Call) -> Result<Outcome, RuntimeError> {
         let started = Instant::now();
         let limits = &policy.limits;
@@ -242,7 +242,7 @@ fn classify_error(error: wasmtime::Error, policy: &Policy, limiter: &CallLimiter
             message: trap.to_string(),
             backtrace: error.downcast_ref::<wasmtime::WasmBacktrace>().map(|trace| trace.to_string()),
         }),
-        None if is_pool_exhausted(&error) => Err(RuntimeError::Instantiate(format!("{error:#}"))),
+        None if is_pool_exhausted(&error) => Err(RuntimeError::PoolExhausted(format!("{error:#}"))),
         None => Ok(Status::Trap { message: format!("{error:#}"), backtrace: None }),
     }
 }
@@ -250,7 +250,8 @@ fn classify_error(error: wasmtime::Error, policy: &Policy, limiter: &CallLimiter
 /// Returns whether instantiation failed because the pooling allocator has no free slot, which is the host's
 /// capacity running out rather than anything the guest did.
 fn is_pool_exhausted(error: &wasmtime::Error) -> bool {
-    error.chain().any(|cause| cause.to_string().contains("maximum concurrent"))
+    error.is::<wasmtime::PoolConcurrencyLimitError>()
+        || error.chain().any(|cause| cause.is::<wasmtime::PoolConcurrencyLimitError>())
 }
 
 fn millis(duration: Duration) -> u64 {
