@@ -16,7 +16,8 @@ pub(crate) const TIMEOUT: u8 = 124;
 pub(crate) const INTERNAL: u8 = 125;
 /// The guest trapped (a panic, an out-of-bounds access, a stack overflow), like SIGABRT.
 pub(crate) const TRAP: u8 = 134;
-/// The guest needed more memory or a larger table than the policy allows, like a process killed for memory.
+/// The guest needed more memory, a larger table or more instances than the policy allows, like a process killed
+/// for memory.
 pub(crate) const MEMORY_LIMIT: u8 = 137;
 /// The guest exhausted its fuel, like SIGXCPU for a CPU-time limit.
 pub(crate) const FUEL_EXHAUSTED: u8 = 152;
@@ -24,14 +25,15 @@ pub(crate) const FUEL_EXHAUSTED: u8 = 152;
 pub(crate) const EXIT_CODES_HELP: &str = "\
 Exit status of `cordon run`:
   0        the tool succeeded
-  1-255    the tool's own exit status (a status outside 1-255 becomes 1)
+  1-255    the tool's own exit status (WASI passes 8 bits; a host-side status outside 1-255 becomes 1)
   2        usage error, invalid policy, or a component that cannot be loaded
   124      timeout: the call ran past [limits] timeout
   125      Cordon itself failed
   134      the tool trapped (panic, out-of-bounds access, stack overflow)
-  137      memory limit: the tool needed more than [limits] memory or table-elements
+  137      resource limit: the tool needed more than [limits] memory, table-elements or instances
   152      fuel exhausted: the tool ran more than [limits] fuel instructions
-With --json the outcome's `status.kind` says which of these happened.";
+With --json the outcome's `status.kind` names which of these happened.
+`cordon check` exits with 0 for a valid policy and 2 for an invalid one.";
 
 /// Returns the process exit status for how a call ended.
 pub(crate) fn for_status(status: &Status) -> ExitCode {
@@ -40,7 +42,7 @@ pub(crate) fn for_status(status: &Status) -> ExitCode {
         Status::Exit { code } => u8::try_from(*code).ok().filter(|code| *code != 0).unwrap_or(1),
         Status::Trap { .. } => TRAP,
         Status::FuelExhausted { .. } => FUEL_EXHAUSTED,
-        Status::MemoryLimit { .. } | Status::TableLimit { .. } => MEMORY_LIMIT,
+        Status::MemoryLimit { .. } | Status::TableLimit { .. } | Status::InstanceLimit { .. } => MEMORY_LIMIT,
         Status::Timeout { .. } => TIMEOUT,
     })
 }

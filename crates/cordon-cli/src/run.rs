@@ -15,7 +15,8 @@ use crate::exit;
 #[derive(Debug, Args)]
 pub(crate) struct RunArgs {
     /// The policy file that grants what the tool may use [default: deny everything, with the default limits:
-    /// 2e9 fuel, 64 MiB memory, 5 s timeout, 1 MiB stdout, 256 KiB stderr].
+    /// 2e9 instructions of fuel, 64 MiB memory, 5 s timeout, 1 MiB stdout, 256 KiB stderr, 20000 table elements,
+    /// 50 instances].
     #[arg(long, value_name = "FILE")]
     policy: Option<PathBuf>,
 
@@ -32,8 +33,9 @@ pub(crate) struct RunArgs {
     #[arg(long, conflicts_with = "json")]
     summary: bool,
 
-    /// The directory of compiled components [default: $XDG_CACHE_HOME/cordon or ~/.cache/cordon].
-    #[arg(long, value_name = "DIR", env = "CORDON_CACHE_DIR")]
+    /// The directory of compiled components [default: $CORDON_CACHE_DIR, else $XDG_CACHE_HOME/cordon, else
+    /// ~/.cache/cordon].
+    #[arg(long, value_name = "DIR")]
     cache_dir: Option<PathBuf>,
 
     /// Compile the component in memory and write nothing to the cache; overrides --cache-dir.
@@ -44,8 +46,9 @@ pub(crate) struct RunArgs {
     #[arg(value_name = "TOOL.wasm")]
     tool: PathBuf,
 
-    /// Arguments passed to the tool, after `--`. The tool receives its file name as its first argument.
-    #[arg(last = true, value_name = "ARGS")]
+    /// Arguments passed to the tool. Everything after TOOL.wasm goes to the tool, options included; a `--` before
+    /// them is optional. The tool receives its file name as its first argument.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "ARGS")]
     args: Vec<String>,
 }
 
@@ -53,7 +56,12 @@ pub(crate) fn run(args: RunArgs) -> ExitCode {
     match execute(args) {
         Ok(code) => code,
         Err(failure) => {
-            eprintln!("cordon: {:#}", failure.error);
+            // Usage errors carry their cause and fix in one message already; internal ones need the whole chain.
+            if failure.code == exit::USAGE {
+                eprintln!("cordon: {}", failure.error);
+            } else {
+                eprintln!("cordon: {:#}", failure.error);
+            }
             ExitCode::from(failure.code)
         }
     }
@@ -153,6 +161,9 @@ fn report(tool: &Path, policy: &Policy, outcome: &Outcome) {
             "cordon: {tool} hit the memory limit of {}, requested {} (raise [limits] memory in {origin})",
             ByteSize::b(*limit).display().iec(),
             ByteSize::b(*requested).display().iec()
+        ),
+        Status::InstanceLimit { limit } => eprintln!(
+            "cordon: {tool} needs more than {limit} instances, memories or tables (raise [limits] instances in {origin})"
         ),
         Status::TableLimit { limit } => {
             eprintln!("cordon: {tool} needed a table of more than {limit} elements (raise [limits] table-elements in {origin})")

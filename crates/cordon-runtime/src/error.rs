@@ -9,9 +9,17 @@ pub enum LoadError {
     #[error("component {} not found (fix: check the path, or build the guest tools first)", path.display())]
     NotFound { path: PathBuf },
 
+    /// The path names a directory.
+    #[error("component {} is a directory (fix: pass the .wasm file itself)", path.display())]
+    Directory { path: PathBuf },
+
     /// The file exists but could not be read.
     #[error("cannot read component {}: {source} (fix: check the file's permissions)", path.display())]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 
     /// The file does not start with the WebAssembly magic number.
     #[error(

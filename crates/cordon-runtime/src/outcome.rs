@@ -43,6 +43,12 @@ pub enum Status {
         /// The policy's limit on elements in one table.
         limit: u64,
     },
+    /// The component needed more instances, memories or tables than the policy allows, so it could not be
+    /// instantiated.
+    InstanceLimit {
+        /// The policy's limit on instances, memories and tables per call.
+        limit: u32,
+    },
     /// The call ran past the policy's wall-clock timeout, while computing or while blocked in a host call.
     Timeout {
         /// The policy's timeout in milliseconds.
@@ -60,6 +66,7 @@ impl Status {
             Status::FuelExhausted { .. } => "fuel-exhausted",
             Status::MemoryLimit { .. } => "memory-limit",
             Status::TableLimit { .. } => "table-limit",
+            Status::InstanceLimit { .. } => "instance-limit",
             Status::Timeout { .. } => "timeout",
         }
     }

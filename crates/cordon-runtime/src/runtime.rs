@@ -1,6 +1,8 @@
 //! The runtime: loads tools and runs calls, each in a fresh store under its policy.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use cordon_policy::Policy;
@@ -11,7 +13,7 @@ use wasmtime_wasi::p2::bindings::CommandPre;
 
 use crate::cache::{CacheStatus, ComponentCache, content_digest};
 use crate::call::Call;
-use crate::engine::{EpochTicker, build_engine};
+use crate::engine::{EPOCH_TICK, EpochTicker, build_engine};
 use crate::error::{LoadError, RuntimeError};
 use crate::limiter::CallLimiter;
 use crate::outcome::{Outcome, Status};
@@ -19,6 +21,16 @@ use crate::output::BoundedOutput;
 use crate::sandbox::{SandboxInputs, build_wasi};
 use crate::state::CallState;
 use crate::tool::{Tool, check_header, read_component, tool_name};
+
+/// How long after its deadline a call blocked in a host call is abandoned. Two epoch ticks let a computing guest
+/// reach its own epoch check first.
+const BLOCKED_CALL_GRACE: Duration = Duration::from_millis(2 * EPOCH_TICK.as_millis() as u64);
+
+/// Fuel between two points where a running guest hands its fuel count back to the store and yields to the
+/// executor. Compiled code keeps the count in a register inside loops, so without these points a guest ended by
+/// its epoch deadline would report almost no fuel used. About a millisecond of guest work, so the yields cost
+/// little.
+const FUEL_YIELD_INTERVAL: u64 = 1_000_000;
 
 /// Settings for a [`Runtime`].
 #[derive(Debug, Clone)]
@@ -148,24 +160,37 @@ impl Runtime {
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limiter);
         store.set_fuel(limits.fuel).map_err(|error| RuntimeError::Instantiate(format!("{error:#}")))?;
+        store
+            .fuel_async_yield_interval(Some(FUEL_YIELD_INTERVAL))
+            .map_err(|error| RuntimeError::Instantiate(format!("{error:#}")))?;
+        // Each epoch tick records the fuel left, in case the call is abandoned while its fiber is suspended.
+        let fuel_at_tick = Arc::new(AtomicU64::new(limits.fuel));
         store.set_epoch_deadline(1);
-        store.epoch_deadline_callback(move |_| {
-            if Instant::now() >= deadline {
-                Ok(UpdateDeadline::Interrupt)
-            } else {
-                Ok(UpdateDeadline::Yield(1))
+        store.epoch_deadline_callback({
+            let fuel_at_tick = Arc::clone(&fuel_at_tick);
+            move |context| {
+                if let Ok(fuel) = context.get_fuel() {
+                    fuel_at_tick.store(fuel, Ordering::Relaxed);
+                }
+                if Instant::now() >= deadline {
+                    Ok(UpdateDeadline::Interrupt)
+                } else {
+                    Ok(UpdateDeadline::Yield(1))
+                }
             }
         });
 
         // The epoch callback stops a guest that computes past the deadline. A guest blocked in a host call (reading
-        // stdin, sleeping) never reaches an epoch check, so this timeout stops it instead.
+        // stdin, sleeping) never reaches an epoch check, so this timeout stops it instead. It fires a little after
+        // the deadline, so that a computing guest ends at its epoch check with its fuel accounted for.
         let run = async {
             let command = tool.pre.instantiate_async(&mut store).await?;
             command.wasi_cli_run().call_run(&mut store).await
         };
-        let result = tokio::time::timeout_at(deadline.into(), run).await;
+        let result = tokio::time::timeout_at((deadline + BLOCKED_CALL_GRACE).into(), run).await;
 
-        let fuel_used = limits.fuel.saturating_sub(store.get_fuel().unwrap_or(0));
+        let fuel_left = fuel_at_tick.load(Ordering::Relaxed).min(store.get_fuel().unwrap_or(u64::MAX));
+        let fuel_used = limits.fuel.saturating_sub(fuel_left);
         let status = match result {
             Err(_elapsed) => Status::Timeout { limit_ms: millis(limits.timeout) },
             Ok(Ok(Ok(()))) => Status::Success,
@@ -236,6 +261,9 @@ fn classify_error(error: wasmtime::Error, policy: &Policy, limiter: &CallLimiter
     if limiter.table_refusal().is_some() {
         return Ok(Status::TableLimit { limit: limits.table_elements });
     }
+    if is_count_limit(&error) {
+        return Ok(Status::InstanceLimit { limit: limits.instances });
+    }
 
     match trap {
         Some(trap) => Ok(Status::Trap {
@@ -245,6 +273,12 @@ fn classify_error(error: wasmtime::Error, policy: &Policy, limiter: &CallLimiter
         None if is_pool_exhausted(&error) => Err(RuntimeError::PoolExhausted(format!("{error:#}"))),
         None => Ok(Status::Trap { message: format!("{error:#}"), backtrace: None }),
     }
+}
+
+/// Returns whether instantiation failed on the limiter's instance, memory or table count. wasmtime reports that
+/// only as a message, so this matches the prefix wasmtime 48 uses for it.
+fn is_count_limit(error: &wasmtime::Error) -> bool {
+    error.chain().any(|cause| cause.to_string().starts_with("resource limit exceeded:"))
 }
 
 /// Returns whether instantiation failed because the pooling allocator has no free slot, which is the host's

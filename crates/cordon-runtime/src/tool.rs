@@ -49,6 +49,9 @@ const CORE_MODULE_HEADER: [u8; 8] = *b"\0asm\x01\x00\x00\x00";
 
 /// Reads a component file, mapping each way it can be unusable to its own error.
 pub(crate) fn read_component(path: &Path) -> Result<Vec<u8>, LoadError> {
+    if path.is_dir() {
+        return Err(LoadError::Directory { path: path.to_owned() });
+    }
     let bytes = std::fs::read(path).map_err(|source| match source.kind() {
         std::io::ErrorKind::NotFound => LoadError::NotFound { path: path.to_owned() },
         _ => LoadError::Read { path: path.to_owned(), source },
