@@ -135,3 +135,46 @@ pub fn cordon_binary() -> PathBuf {
     assert!(path.is_file(), "{} is not built (fix: run cargo build -p cordon-cli)", path.display());
     path
 }
+
+pub mod upstream;
+
+/// Endpoints of the emulators shared by every test in one test binary.
+pub struct EmulatorEndpoints {
+    /// moto server, for AWS.
+    pub moto: String,
+    /// Azurite's blob service.
+    pub azurite_blob: String,
+}
+
+/// Starts moto and Azurite once per test binary on ephemeral loopback ports, and stops them when the binary exits.
+///
+/// The emulators must be installed first (`scripts/setup-emulators.sh`, which `scripts/test.sh` runs); without them
+/// the test fails with that fix rather than passing silently.
+pub fn emulators() -> &'static EmulatorEndpoints {
+    static RUNNING: Mutex<Option<cordon_emulators::RunningEmulators>> = Mutex::new(None);
+    static ENDPOINTS: OnceLock<EmulatorEndpoints> = OnceLock::new();
+
+    extern "C" fn stop_emulators() {
+        if let Ok(mut running) = RUNNING.lock()
+            && let Some(emulators) = running.take()
+        {
+            let _ = emulators.stop();
+        }
+    }
+
+    ENDPOINTS.get_or_init(|| {
+        let state = tempfile::tempdir().expect("creating a state directory").keep();
+        let mut options = cordon_emulators::StartOptions::new(state);
+        options.install_root = repo_root().join(".build");
+        let running = cordon_emulators::Emulators::start(&options)
+            .unwrap_or_else(|error| panic!("cannot start the emulators: {error} (fix: run scripts/setup-emulators.sh)"));
+        let endpoints = EmulatorEndpoints {
+            moto: running.moto_endpoint().expect("moto was started"),
+            azurite_blob: running.azurite_blob_endpoint().expect("Azurite was started"),
+        };
+        *RUNNING.lock().unwrap() = Some(running);
+        // SAFETY: `stop_emulators` is a plain function with no captured state, registered once.
+        unsafe { libc::atexit(stop_emulators) };
+        endpoints
+    })
+}

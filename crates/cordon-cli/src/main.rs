@@ -1,9 +1,11 @@
 //! The `cordon` command: runs WebAssembly tool components in a per-call sandbox and checks policies.
 //!
 //! `cordon run` loads one component, runs one call under a policy and exits with the tool's status or with a
-//! documented code for each limit. `cordon check` validates a policy and describes what it grants.
+//! documented code for each limit. `cordon check` validates a policy and describes what it grants. `cordon emulators`
+//! starts, checks and stops the local cloud emulators that cloud requests are forwarded to.
 
 mod check;
+mod emulators;
 mod exit;
 mod run;
 
@@ -34,6 +36,9 @@ enum Command {
     Run(run::RunArgs),
     /// Validate a policy file and print what it grants.
     Check(check::CheckArgs),
+    /// Start, check or stop the local cloud emulators (moto server, Azurite) that cloud requests are forwarded to.
+    #[command(after_long_help = emulators::EMULATORS_HELP)]
+    Emulators(emulators::EmulatorsArgs),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +48,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Run(args) => run::run(args),
         Command::Check(args) => check::check(args),
+        Command::Emulators(args) => emulators::emulators(args),
     }
 }
 

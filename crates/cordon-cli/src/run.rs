@@ -8,7 +8,9 @@ use anyhow::Context;
 use bytesize::ByteSize;
 use clap::Args;
 use cordon_policy::Policy;
-use cordon_runtime::{Call, CapturedOutput, Outcome, Runtime, RuntimeConfig, Status, Stdin};
+use cordon_emulators::Service;
+use cordon_policy::EmulatorKindSpec;
+use cordon_runtime::{AuditEvent, AuditLog, Call, CapturedOutput, Outcome, Runtime, RuntimeConfig, Status, Stdin, Verdict};
 
 use crate::exit;
 
@@ -32,6 +34,15 @@ pub(crate) struct RunArgs {
     /// After the tool's output, print one line on stderr with the outcome kind, fuel used, peak memory and duration.
     #[arg(long, conflicts_with = "json")]
     summary: bool,
+
+    /// After the tool's output, print the audit trail on stderr: one line per HTTP request the tool made, allowed
+    /// or denied, with the rule that decided.
+    #[arg(long, conflicts_with = "json")]
+    audit: bool,
+
+    /// Append the call's audit events to FILE as JSON lines (created if missing).
+    #[arg(long, value_name = "FILE")]
+    audit_log: Option<PathBuf>,
 
     /// The directory of compiled components [default: $CORDON_CACHE_DIR, else $XDG_CACHE_HOME/cordon, else
     /// ~/.cache/cordon].
@@ -91,10 +102,11 @@ fn execute(args: RunArgs) -> Result<ExitCode, Failure> {
             workspace.display()
         )));
     }
-    let policy = match &args.policy {
+    let mut policy = match &args.policy {
         Some(path) => Policy::load(path, &workspace).map_err(Failure::usage)?,
         None => Policy::deny_all(),
     };
+    fill_emulator_endpoints(&mut policy);
 
     let config = RuntimeConfig {
         cache_dir: if args.no_cache { None } else { args.cache_dir.clone().or_else(cordon_runtime::default_cache_dir) },
@@ -105,7 +117,13 @@ fn execute(args: RunArgs) -> Result<ExitCode, Failure> {
     let runtime = Runtime::new(config).map_err(Failure::internal)?;
     let tool = runtime.load_tool(&args.tool).map_err(Failure::usage)?;
 
-    let call = Call::new().args(args.args.iter().cloned()).stdin(Stdin::Reader(Box::new(tokio::io::stdin())));
+    let mut call = Call::new().args(args.args.iter().cloned()).stdin(Stdin::Reader(Box::new(tokio::io::stdin())));
+    if let Some(path) = &args.audit_log {
+        let log = AuditLog::open(path)
+            .with_context(|| format!("cannot open audit log {} (fix: check that its directory exists)", path.display()))
+            .map_err(Failure::usage)?;
+        call = call.audit_log(log);
+    }
     let executor = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -120,6 +138,11 @@ fn execute(args: RunArgs) -> Result<ExitCode, Failure> {
     } else {
         write_output(&outcome).context("cannot write the tool's output").map_err(Failure::internal)?;
         report(&args.tool, &policy, &outcome);
+        if args.audit {
+            for event in &outcome.audit {
+                eprintln!("{}", audit_line(event));
+            }
+        }
         if args.summary {
             eprintln!("{}", summary_line(&outcome));
         }
@@ -199,4 +222,66 @@ fn summary_line(outcome: &Outcome) -> String {
         ByteSize::b(outcome.peak_memory).display().iec(),
         outcome.duration.as_secs_f64() * 1000.0
     )
+}
+
+/// Fills in the endpoint of every emulator the policy declares without one, from the emulators that
+/// `cordon emulators start` recorded. An emulator left without an endpoint gets a warning, and the shim refuses
+/// requests routed to it with the same fix.
+fn fill_emulator_endpoints(policy: &mut Policy) {
+    if policy.network.emulators.iter().all(|emulator| emulator.endpoint.is_some()) {
+        return;
+    }
+    let state = cordon_emulators::default_state_dir().ok().and_then(|dir| cordon_emulators::load_state(&dir).ok().flatten());
+    for emulator in &mut policy.network.emulators {
+        if emulator.endpoint.is_some() {
+            continue;
+        }
+        let service = match emulator.kind {
+            EmulatorKindSpec::Aws { .. } => Service::Aws,
+            EmulatorKindSpec::Azure { .. } => Service::AzureBlob,
+        };
+        emulator.endpoint = state.as_ref().and_then(|state| state.endpoint(service)).map(str::to_owned);
+        if emulator.endpoint.is_none() {
+            eprintln!(
+                "cordon: warning: emulator {} has no endpoint and none is running, so requests routed to it will be \
+                 refused (fix: run `cordon emulators start`, or set endpoint in the policy)",
+                emulator.name
+            );
+        }
+    }
+}
+
+/// Formats one audit event for `--audit`, for example
+/// `cordon: http allowed PUT reports.s3.amazonaws.com/notes.md -> aws s3:PutObject us-east-1: 200, 120 B sent, 0 B received`.
+fn audit_line(event: &AuditEvent) -> String {
+    let verdict = match event.verdict {
+        Verdict::Allowed => "allowed",
+        Verdict::Denied => "denied",
+        Verdict::Failed => "failed",
+    };
+    let mut line = format!("cordon: http {verdict} {} {}{}", event.method, event.authority, event.path);
+    if let Some(emulator) = &event.emulator {
+        line.push_str(&format!(" -> {emulator}"));
+    }
+    if let Some(action) = &event.action {
+        line.push_str(&format!(" {action}"));
+    }
+    if let Some(region) = &event.region {
+        line.push_str(&format!(" {region}"));
+    }
+    match event.verdict {
+        Verdict::Allowed => line.push_str(&format!(
+            ": {}, {} B sent, {} B received{}",
+            event.status.unwrap_or_default(),
+            event.request_bytes,
+            event.response_bytes,
+            if event.response_truncated { " (cut at the response budget)" } else { "" }
+        )),
+        Verdict::Denied | Verdict::Failed => {
+            let rule = event.rule.as_deref().unwrap_or("emulator");
+            let reason = event.reason.as_deref().unwrap_or_default();
+            line.push_str(&format!(": {rule}: {reason}"));
+        }
+    }
+    line
 }

@@ -127,7 +127,11 @@ impl Default for Limits {
     }
 }
 
-fn serialize_millis<S: Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
+/// Writes a duration as whole milliseconds.
+pub(crate) fn serialize_millis<S: Serializer>(
+    duration: &Duration,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
     // A validated timeout is at most one hour. A larger one set by a caller
     // saturates rather than failing the whole serialisation.
     let millis = u64::try_from(duration.as_millis()).unwrap_or(u64::MAX);
@@ -197,8 +201,9 @@ enum Measure {
 }
 
 /// One limit key with its accepted range and default, with every number held
-/// as a u128 so that counts, bytes and nanoseconds share one code path.
-struct Limit {
+/// as a u128 so that counts, bytes and nanoseconds share one code path. The
+/// `[budgets]` and `[http]` tables read their values through it too.
+pub(crate) struct Limit {
     key: &'static str,
     measure: Measure,
     min: u128,
@@ -214,13 +219,8 @@ impl Limit {
         Limits::DEFAULT_FUEL,
     );
     const MEMORY: Limit = Limit::bytes("memory", &Limits::MEMORY_RANGE, Limits::DEFAULT_MEMORY);
-    const TIMEOUT: Limit = Limit {
-        key: "timeout",
-        measure: Measure::Duration,
-        min: Limits::TIMEOUT_RANGE.start().as_nanos(),
-        max: Limits::TIMEOUT_RANGE.end().as_nanos(),
-        default: Limits::DEFAULT_TIMEOUT.as_nanos(),
-    };
+    const TIMEOUT: Limit =
+        Limit::duration("timeout", &Limits::TIMEOUT_RANGE, Limits::DEFAULT_TIMEOUT);
     const STDOUT: Limit = Limit::bytes("stdout", &Limits::OUTPUT_RANGE, Limits::DEFAULT_STDOUT);
     const STDERR: Limit = Limit::bytes("stderr", &Limits::OUTPUT_RANGE, Limits::DEFAULT_STDERR);
     const TABLE_ELEMENTS: Limit = Limit::count(
@@ -237,7 +237,7 @@ impl Limit {
         default: Limits::DEFAULT_INSTANCES as u128,
     };
 
-    const fn count(
+    pub(crate) const fn count(
         key: &'static str,
         noun: &'static str,
         range: &RangeInclusive<u64>,
@@ -252,13 +252,31 @@ impl Limit {
         }
     }
 
-    const fn bytes(key: &'static str, range: &RangeInclusive<u64>, default: u64) -> Limit {
+    pub(crate) const fn bytes(
+        key: &'static str,
+        range: &RangeInclusive<u64>,
+        default: u64,
+    ) -> Limit {
         Limit {
             key,
             measure: Measure::Bytes,
             min: *range.start() as u128,
             max: *range.end() as u128,
             default: default as u128,
+        }
+    }
+
+    pub(crate) const fn duration(
+        key: &'static str,
+        range: &RangeInclusive<Duration>,
+        default: Duration,
+    ) -> Limit {
+        Limit {
+            key,
+            measure: Measure::Duration,
+            min: range.start().as_nanos(),
+            max: range.end().as_nanos(),
+            default: default.as_nanos(),
         }
     }
 
@@ -330,7 +348,7 @@ impl Limit {
     }
 }
 
-fn read_count(
+pub(crate) fn read_count(
     source: &SourceText<'_>,
     limit: &Limit,
     value: &Spanned<Value>,
@@ -344,7 +362,7 @@ fn read_count(
     }
 }
 
-fn read_size(
+pub(crate) fn read_size(
     source: &SourceText<'_>,
     limit: &Limit,
     value: &Spanned<Value>,
@@ -399,7 +417,7 @@ fn size_error(
     )
 }
 
-fn read_duration(
+pub(crate) fn read_duration(
     source: &SourceText<'_>,
     limit: &Limit,
     value: &Spanned<Value>,

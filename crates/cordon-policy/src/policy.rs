@@ -1,6 +1,6 @@
 //! The validated [`Policy`] and the steps that build it from TOML text: parse
 //! the document, read the limits, resolve the mounts, check the guest paths,
-//! the working directory and the environment.
+//! the working directory and the environment, then read the network tables.
 
 use std::path::Path;
 
@@ -8,11 +8,16 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 use toml::{Spanned, Value};
 
+use crate::budgets::{RawBudgets, RawHttp};
+use crate::emulators::RawEmulators;
 use crate::env::{RawEnv, validate_env};
 use crate::error::{PolicyError, SourceText};
 use crate::guest_path::{check_guest_path, is_within};
 use crate::limits::{Limits, RawLimits};
 use crate::mounts::{GuestClaim, Mount, RawMounts, RawScratch, Scratch, check_unique_guests};
+use crate::network::{Network, RawNetwork, validate_network};
+use crate::routes::RawRoutes;
+use crate::rules::RawRules;
 use crate::table_only::TableOnly;
 
 /// Everything one sandboxed call may use. A resource the policy does not
@@ -35,6 +40,13 @@ pub struct Policy {
     /// inherited from the host.
     #[serde(serialize_with = "serialize_env")]
     pub env: Vec<(String, String)>,
+    /// HTTP access of the call: emulators, routes and rules. The default
+    /// rejects every request.
+    pub network: Network,
+    /// Problems that do not stop the policy from loading, such as parts of
+    /// the service control policy that the shim ignores. `cordon check`
+    /// prints them.
+    pub warnings: Vec<String>,
 }
 
 impl Policy {
@@ -52,13 +64,16 @@ impl Policy {
             scratch: None,
             cwd: None,
             env: Vec::new(),
+            network: Network::default(),
+            warnings: Vec::new(),
         }
     }
 
     /// Reads and validates the policy file at `path`.
     ///
-    /// Relative host paths resolve against `workspace`, never against the
-    /// folder of the policy file, so one policy serves any workspace.
+    /// Relative host paths and the path of a service control policy resolve
+    /// against `workspace`, never against the folder of the policy file, so
+    /// one policy serves any workspace.
     ///
     /// # Errors
     ///
@@ -70,11 +85,13 @@ impl Policy {
     }
 
     /// Parses and validates policy text. `origin` names the text in errors
-    /// and in [`Policy::origin`]. Relative host paths resolve against
-    /// `workspace`.
+    /// and in [`Policy::origin`]. Relative host paths and the path of a
+    /// service control policy resolve against `workspace`.
     ///
     /// Host directories are checked and canonicalised now, so a directory
-    /// that disappears later is only noticed when the runtime opens it.
+    /// that disappears later is only noticed when the runtime opens it. A
+    /// service control policy is read and parsed now, and later changes to
+    /// its file have no effect.
     ///
     /// # Errors
     ///
@@ -83,7 +100,11 @@ impl Policy {
     /// a value of the wrong type and a limit out of range. They also include
     /// a host that is not an existing directory, an invalid or duplicate
     /// guest path, a working directory outside every mount and an invalid
-    /// environment variable.
+    /// environment variable. In the network tables, the causes include an
+    /// invalid emulator name, kind, endpoint or credential, and a route with
+    /// an invalid host pattern or an undeclared emulator. They also include
+    /// an invalid action pattern or region, a service control policy that
+    /// cannot be read or parsed, and a budget or timeout out of range.
     pub fn parse(text: &str, origin: &str, workspace: &Path) -> Result<Policy, PolicyError> {
         let source = SourceText::new(origin, text);
         let raw: RawPolicy = toml::from_str(text).map_err(|error| source.toml_error(&error))?;
@@ -115,6 +136,7 @@ impl Policy {
             Some(TableOnly(raw_env)) => validate_env(&source, raw_env)?,
             None => Vec::new(),
         };
+        let (network, warnings) = validate_network(&source, &raw.network(), workspace)?;
 
         Ok(Policy {
             origin: origin.to_owned(),
@@ -123,6 +145,8 @@ impl Policy {
             scratch,
             cwd,
             env,
+            network,
+            warnings,
         })
     }
 }
@@ -137,6 +161,25 @@ struct RawPolicy {
     fs: RawMounts,
     scratch: Option<Spanned<TableOnly<RawScratch>>>,
     env: Option<TableOnly<RawEnv>>,
+    emulators: Option<TableOnly<RawEmulators>>,
+    #[serde(default)]
+    routes: RawRoutes,
+    rules: Option<TableOnly<RawRules>>,
+    budgets: Option<TableOnly<RawBudgets>>,
+    http: Option<TableOnly<RawHttp>>,
+}
+
+impl RawPolicy {
+    /// Borrows the network tables.
+    fn network(&self) -> RawNetwork<'_> {
+        RawNetwork {
+            emulators: self.emulators.as_ref().map(|TableOnly(raw)| raw),
+            routes: &self.routes,
+            rules: self.rules.as_ref().map(|TableOnly(raw)| raw),
+            budgets: self.budgets.as_ref().map(|TableOnly(raw)| raw),
+            http: self.http.as_ref().map(|TableOnly(raw)| raw),
+        }
+    }
 }
 
 /// Pairs each validated guest path with the span of its value in the file.

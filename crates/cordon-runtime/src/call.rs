@@ -1,5 +1,6 @@
 //! The arguments and standard input of one call, the inputs besides the tool and the policy.
 
+use cordon_shim::AuditLog;
 use tokio::io::AsyncRead;
 
 /// Standard input for a call.
@@ -21,6 +22,7 @@ pub struct Call {
     pub(crate) program: Option<String>,
     pub(crate) args: Vec<String>,
     pub(crate) stdin: Stdin,
+    pub(crate) audit_log: Option<AuditLog>,
 }
 
 impl Call {
@@ -54,6 +56,12 @@ impl Call {
     /// Sets standard input.
     pub fn stdin(mut self, stdin: Stdin) -> Self {
         self.stdin = stdin;
+        self
+    }
+
+    /// Appends the call's audit events to `log` as JSON lines, besides keeping them in the outcome.
+    pub fn audit_log(mut self, log: AuditLog) -> Self {
+        self.audit_log = Some(log);
         self
     }
 }

@@ -69,6 +69,10 @@ pub enum RuntimeError {
     #[error("too many calls in flight: {0} (fix: raise RuntimeConfig::max_concurrent_calls, or wait for running calls)")]
     PoolExhausted(String),
 
+    /// The policy's network section could not be turned into the shim's configuration.
+    #[error("invalid network configuration: {0} (fix: run `cordon check` on the policy)")]
+    Network(String),
+
     /// The store could not be set up or the instance could not be created for a reason other than a limit.
     #[error("cannot instantiate the tool: {0}")]
     Instantiate(String),

@@ -25,7 +25,9 @@ mod cache;
 mod call;
 mod engine;
 mod error;
+mod http;
 mod limiter;
+mod network;
 mod outcome;
 mod output;
 mod runtime;
@@ -35,6 +37,7 @@ mod tool;
 
 pub use cache::{CacheStatus, default_cache_dir};
 pub use call::{Call, Stdin};
+pub use cordon_shim::{AuditEvent, AuditLog, Verdict};
 pub use error::{LoadError, RuntimeError};
 pub use outcome::{Outcome, Status};
 pub use output::CapturedOutput;

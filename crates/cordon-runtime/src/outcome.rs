@@ -4,6 +4,8 @@ use std::time::Duration;
 
 use serde::{Serialize, Serializer};
 
+use cordon_shim::AuditEvent;
+
 use crate::output::CapturedOutput;
 
 /// The way a call ended. Every call ends in exactly one of these, whatever the guest does.
@@ -90,6 +92,8 @@ pub struct Outcome {
     /// Wall-clock time from the start of the call to its end, including instantiation.
     #[serde(rename = "duration_us", serialize_with = "serialize_micros")]
     pub duration: Duration,
+    /// One event per outgoing HTTP request: allowed, denied or failed, with the rule that decided.
+    pub audit: Vec<AuditEvent>,
 }
 
 impl Outcome {
@@ -142,6 +146,7 @@ mod tests {
             fuel_used: 42,
             peak_memory: 65536,
             duration: Duration::from_micros(1500),
+            audit: Vec::new(),
         }
     }
 

@@ -8,14 +8,18 @@ use std::time::{Duration, Instant};
 use cordon_policy::Policy;
 use wasmtime::component::{Linker, ResourceTable};
 use wasmtime::{Engine, Store, Trap, UpdateDeadline};
+use cordon_shim::{CallShim, ShimConfig, Upstream};
 use wasmtime_wasi::I32Exit;
+use wasmtime_wasi_http::WasiHttpCtx;
 use wasmtime_wasi::p2::bindings::CommandPre;
 
 use crate::cache::{CacheStatus, ComponentCache, content_digest};
 use crate::call::Call;
 use crate::engine::{EPOCH_TICK, EpochTicker, build_engine};
 use crate::error::{LoadError, RuntimeError};
+use crate::http::ShimHooks;
 use crate::limiter::CallLimiter;
+use crate::network::shim_config;
 use crate::outcome::{Outcome, Status};
 use crate::output::BoundedOutput;
 use crate::sandbox::{SandboxInputs, build_wasi};
@@ -60,6 +64,10 @@ pub struct Runtime {
     linker: Linker<CallState>,
     cache: Option<ComponentCache>,
     scratch_root: PathBuf,
+    /// The pooled client every call's shim forwards through, so connections to an emulator outlive one call.
+    upstream: Upstream,
+    /// The shim configuration of policies without a network section: no routes, so every request is refused.
+    no_network: Arc<ShimConfig>,
     _ticker: EpochTicker,
 }
 
@@ -74,11 +82,13 @@ impl Runtime {
 
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker).map_err(|error| RuntimeError::Engine(format!("{error:#}")))?;
+        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)
+            .map_err(|error| RuntimeError::Engine(format!("{error:#}")))?;
 
         let cache = config.cache_dir.map(|dir| ComponentCache::new(dir, &engine));
         let scratch_root = config.scratch_root.unwrap_or_else(std::env::temp_dir);
         let ticker = EpochTicker::start(&engine)?;
-        Ok(Runtime { engine, linker, cache, scratch_root, _ticker: ticker })
+        Ok(Runtime { engine, linker, cache, scratch_root, upstream: Upstream::new(), no_network: Arc::default(), _ticker: ticker })
     }
 
     /// Returns the engine, for callers that compile or inspect components themselves.
@@ -143,6 +153,14 @@ impl Runtime {
             Some(_) => Some(self.create_scratch()?),
             None => None,
         };
+        let shim_config = if policy.network.routes.is_empty() {
+            Arc::clone(&self.no_network)
+        } else {
+            // NOTE: the configuration is rebuilt for every call; a caller with many calls under one policy pays for
+            // parsing its patterns each time.
+            shim_config(&policy.network)?
+        };
+        let shim = CallShim::new(shim_config, self.upstream.clone(), call.audit_log.clone());
         let stdout = BoundedOutput::new(limits.stdout);
         let stderr = BoundedOutput::new(limits.stderr);
         let wasi = build_wasi(
@@ -156,7 +174,13 @@ impl Runtime {
             },
         )?;
 
-        let state = CallState { wasi, table: ResourceTable::new(), limiter: CallLimiter::new(limits) };
+        let state = CallState {
+            wasi,
+            http: WasiHttpCtx::new(),
+            hooks: ShimHooks { shim: shim.clone() },
+            table: ResourceTable::new(),
+            limiter: CallLimiter::new(limits),
+        };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limiter);
         store.set_fuel(limits.fuel).map_err(|error| RuntimeError::Instantiate(format!("{error:#}")))?;
@@ -215,6 +239,7 @@ impl Runtime {
             fuel_used,
             peak_memory,
             duration: started.elapsed(),
+            audit: shim.events(),
         };
         tracing::info!(
             tool = %tool.name,
