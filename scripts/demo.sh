@@ -74,6 +74,60 @@ show 137 "$cordon" run --json --policy "$demo/limits.toml" "$guests/alloc-bomb.w
 show 134 "$cordon" run --json --policy "$demo/limits.toml" "$guests/recurse.wasm"
 show 124 "$cordon" run --json --policy "$demo/limits.toml" "$guests/sleep.wasm" -- 60000
 
+# Part two: an agent-style scenario against real emulators. moto and Azurite run on loopback ports of their own,
+# recorded in a state directory of this demo, and policies/cloud-emulated.toml routes the real AWS and Azure host
+# names to them. Every call prints its audit trail: one line per HTTP request, allowed or denied, with the rule.
+scripts/setup-emulators.sh
+export CORDON_STATE_DIR="$demo/state"
+"$cordon" emulators start
+trap '"$cordon" emulators stop >/dev/null 2>&1; rm -rf "$demo"' EXIT
+cloud=(--policy policies/cloud-emulated.toml --audit)
+
+step "agent: list the workspace and find the files that handle refused requests" \
+    cordon run --policy policies/cloud-emulated.toml ls.wasm -- crates '&&' grep.wasm -- -rlF HttpRequestDenied crates
+show 0 "$cordon" run "${cloud[@]}" --workspace "$repo" "$guests/ls.wasm" -- crates
+show 0 "$cordon" run "${cloud[@]}" --workspace "$repo" "$guests/grep.wasm" -- -rlF HttpRequestDenied crates
+
+step "agent: write the findings as a report into scratch, kept after the call" \
+    'cordon run grep.wasm ... | cordon run --keep-scratch out write.wasm -- /scratch/report.md'
+"$cordon" run --policy policies/cloud-emulated.toml --workspace "$repo" "$guests/grep.wasm" -- -rnF HttpRequestDenied crates \
+    > "$demo/findings.txt"
+show 0 "$cordon" run "${cloud[@]}" --workspace "$repo" --keep-scratch "$demo/out" "$guests/write.wasm" -- /scratch/report.md \
+    < "$demo/findings.txt"
+
+step "agent: upload the report to S3 (the tool targets s3.amazonaws.com; the shim routes it to moto)" \
+    cordon run s3.wasm -- mb cordon-reports '&&' s3.wasm -- put cordon-reports report.md /workspace/report.md
+show 0 "$cordon" run "${cloud[@]}" --workspace "$demo/out" "$guests/s3.wasm" -- mb cordon-reports
+show 0 "$cordon" run "${cloud[@]}" --workspace "$demo/out" "$guests/s3.wasm" -- put cordon-reports report.md /workspace/report.md
+
+step "agent: record the report in DynamoDB" \
+    cordon run dynamodb.wasm -- create-table reports --key id:S '&&' dynamodb.wasm -- put reports '{...}'
+lines=$(wc -l < "$demo/out/report.md")
+show 0 "$cordon" run "${cloud[@]}" --workspace "$demo/out" "$guests/dynamodb.wasm" -- create-table reports --key id:S
+show 0 "$cordon" run "${cloud[@]}" --workspace "$demo/out" "$guests/dynamodb.wasm" -- \
+    put reports "{\"id\":\"report.md\",\"bucket\":\"cordon-reports\",\"lines\":$lines}"
+
+step "agent: announce it on SQS" \
+    cordon run sqs.wasm -- create report-events '&&' sqs.wasm -- send report-events '...'
+show 0 "$cordon" run "${cloud[@]}" --workspace "$demo/out" "$guests/sqs.wasm" -- create report-events
+show 0 "$cordon" run "${cloud[@]}" --workspace "$demo/out" "$guests/sqs.wasm" -- \
+    send report-events "report.md uploaded to s3://cordon-reports"
+
+step "agent: copy the report to Azure Blob (Azurite checks the Shared Key signature the shim adds)" \
+    cordon run blob.wasm -- create-container reports '&&' blob.wasm -- upload reports report.md /workspace/report.md
+show 0 "$cordon" run "${cloud[@]}" --workspace "$demo/out" "$guests/blob.wasm" -- create-container reports
+show 0 "$cordon" run "${cloud[@]}" --workspace "$demo/out" "$guests/blob.wasm" -- upload reports report.md /workspace/report.md
+show 0 "$cordon" run "${cloud[@]}" --workspace "$demo/out" "$guests/blob.wasm" -- list reports
+
+step "refused request: a tool tries to send the report to a host that is not an emulator" \
+    cordon run http-probe.wasm -- --method POST --body-stdin https://uploads.cordon-demo.invalid/
+show 0 "$cordon" run "${cloud[@]}" --workspace "$demo/out" "$guests/http-probe.wasm" -- \
+    --method POST --body-stdin https://uploads.cordon-demo.invalid/ < "$demo/out/report.md"
+
+step "refused action: a tool tries to delete the uploaded report (the policy denies s3:Delete*)" \
+    cordon run s3.wasm -- rm cordon-reports report.md
+show 1 "$cordon" run "${cloud[@]}" --workspace "$demo/out" "$guests/s3.wasm" -- rm cordon-reports report.md
+
 if [ "$unexpected" -ne 0 ]; then
     echo "demo: $unexpected step(s) ended with an unexpected exit status" >&2
     exit 1

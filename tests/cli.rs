@@ -140,3 +140,35 @@ fn unreadable_policy_names_the_file() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("absent.toml"), "stderr: {}", stderr(&output));
 }
+
+#[test]
+fn check_warns_about_scp_gap() {
+    let fixture = Fixture::new();
+    let document = std::fs::read_to_string(repo_root().join("crates/cordon-shim/testdata/scp-deny-expensive.json")).unwrap();
+    fixture.write("workspace/scp.json", &document);
+    fixture.write(
+        "workspace/cloud.toml",
+        "[emulators.aws]\nkind = \"aws\"\n[[routes]]\nhosts = [\"*.amazonaws.com\"]\nemulator = \"aws\"\n[rules]\nscp = \"scp.json\"\n",
+    );
+    let output = cordon(&["check", "cloud.toml"], &fixture.workspace());
+    assert_eq!(output.status.code(), Some(0), "stderr: {}", stderr(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("warning: ") && stdout.contains("redshift"), "stdout: {stdout}");
+}
+
+#[test]
+fn keep_scratch_outlives_the_call() {
+    let fixture = Fixture::new();
+    let kept = fixture.workspace().join("kept");
+    let mut child = Command::new(cordon_binary())
+        .args(["run", "--policy", &shipped_policy("workspace-read-write.toml"), "--keep-scratch", kept.to_str().unwrap()])
+        .args([&guest("write"), "/scratch/report.md"])
+        .current_dir(fixture.workspace())
+        .env("CORDON_CACHE_DIR", cordon_tests::target_dir().join("cordon-test-cache"))
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), b"# Kept").unwrap();
+    assert!(child.wait().unwrap().success());
+    assert_eq!(fixture.read("workspace/kept/report.md"), "# Kept");
+}

@@ -29,7 +29,9 @@ async fn unrouted_hosts_never_connect() {
     let direct = format!("http://{}/", server.address);
     let urls = [
         "http://cordon-test.invalid/".to_owned(),
+        "http://CORDON-TEST.INVALID./".to_owned(),
         "http://user@s3.amazonaws.com/".to_owned(),
+        "http://user:secret@s3.amazonaws.com/".to_owned(),
         "http://s3.amazonaws.com:8443/".to_owned(),
         format!("http://[::1]:{}/", server.address.rsplit(':').next().unwrap()),
         direct,

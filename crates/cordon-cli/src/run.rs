@@ -40,6 +40,11 @@ pub(crate) struct RunArgs {
     #[arg(long, conflicts_with = "json")]
     audit: bool,
 
+    /// Copy the scratch directory's contents to DIR after the call (DIR must not exist yet), so what the tool wrote
+    /// there outlives the call.
+    #[arg(long, value_name = "DIR")]
+    keep_scratch: Option<PathBuf>,
+
     /// Append the call's audit events to FILE as JSON lines (created if missing).
     #[arg(long, value_name = "FILE")]
     audit_log: Option<PathBuf>,
@@ -118,6 +123,21 @@ fn execute(args: RunArgs) -> Result<ExitCode, Failure> {
     let tool = runtime.load_tool(&args.tool).map_err(Failure::usage)?;
 
     let mut call = Call::new().args(args.args.iter().cloned()).stdin(Stdin::Reader(Box::new(tokio::io::stdin())));
+    if let Some(destination) = &args.keep_scratch {
+        if policy.scratch.is_none() {
+            return Err(Failure::usage(anyhow::anyhow!(
+                "--keep-scratch needs a policy with a [scratch] directory (fix: add [scratch] guest = \"/scratch\" to {})",
+                policy.origin
+            )));
+        }
+        if destination.exists() {
+            return Err(Failure::usage(anyhow::anyhow!(
+                "--keep-scratch {} already exists (fix: name a directory that does not exist yet)",
+                destination.display()
+            )));
+        }
+        call = call.keep_scratch(destination);
+    }
     if let Some(path) = &args.audit_log {
         let log = AuditLog::open(path)
             .with_context(|| format!("cannot open audit log {} (fix: check that its directory exists)", path.display()))

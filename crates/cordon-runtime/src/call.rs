@@ -1,5 +1,7 @@
 //! The arguments and standard input of one call, the inputs besides the tool and the policy.
 
+use std::path::PathBuf;
+
 use cordon_shim::AuditLog;
 use tokio::io::AsyncRead;
 
@@ -23,6 +25,7 @@ pub struct Call {
     pub(crate) args: Vec<String>,
     pub(crate) stdin: Stdin,
     pub(crate) audit_log: Option<AuditLog>,
+    pub(crate) keep_scratch: Option<PathBuf>,
 }
 
 impl Call {
@@ -56,6 +59,13 @@ impl Call {
     /// Sets standard input.
     pub fn stdin(mut self, stdin: Stdin) -> Self {
         self.stdin = stdin;
+        self
+    }
+
+    /// Copies the scratch directory's contents to `destination` after the call, before the scratch directory is
+    /// removed. `destination` must not exist yet; it is created. Symbolic links the guest made are not copied.
+    pub fn keep_scratch(mut self, destination: impl Into<PathBuf>) -> Self {
+        self.keep_scratch = Some(destination.into());
         self
     }
 

@@ -61,6 +61,14 @@ pub enum RuntimeError {
     #[error("cannot create a scratch directory under {}: {source} (fix: check that the directory exists and is writable)", root.display())]
     Scratch { root: PathBuf, source: std::io::Error },
 
+    /// The scratch directory could not be copied to the destination the caller asked to keep it at.
+    #[error("cannot keep the scratch directory at {}: {source} (fix: name a directory that does not exist yet, on a writable file system)", destination.display())]
+    KeepScratch {
+        destination: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
     /// A directory the policy grants could not be opened as a preopen.
     #[error("cannot open {} for the guest path {guest}: {message} (fix: check that the directory still exists)", host.display())]
     Preopen { host: PathBuf, guest: String, message: String },

@@ -32,6 +32,7 @@ mod outcome;
 mod output;
 mod runtime;
 mod sandbox;
+mod scratch;
 mod state;
 mod tool;
 

@@ -161,6 +161,7 @@ impl Runtime {
             shim_config(&policy.network)?
         };
         let shim = CallShim::new(shim_config, self.upstream.clone(), call.audit_log.clone());
+        let keep_scratch = call.keep_scratch.clone();
         let stdout = BoundedOutput::new(limits.stdout);
         let stderr = BoundedOutput::new(limits.stderr);
         let wasi = build_wasi(
@@ -225,6 +226,11 @@ impl Runtime {
 
         // The store keeps the scratch directory open through its preopen, so drop it before removing the directory.
         drop(store);
+        let kept = match (&scratch, &keep_scratch) {
+            (Some(scratch), Some(destination)) => crate::scratch::copy_tree(scratch.path(), destination)
+                .map_err(|source| RuntimeError::KeepScratch { destination: destination.clone(), source }),
+            _ => Ok(()),
+        };
         if let Some(scratch) = scratch {
             let path = scratch.path().to_owned();
             if let Err(error) = scratch.close() {
@@ -241,6 +247,7 @@ impl Runtime {
             duration: started.elapsed(),
             audit: shim.events(),
         };
+        kept?;
         tracing::info!(
             tool = %tool.name,
             outcome = outcome.status.kind(),

@@ -27,7 +27,7 @@ pub(crate) struct SandboxInputs<'a> {
 pub(crate) fn build_wasi(policy: &Policy, inputs: SandboxInputs<'_>) -> Result<WasiCtx, RuntimeError> {
     let mut builder = WasiCtxBuilder::new();
 
-    let Call { program, args, stdin, audit_log: _ } = inputs.call;
+    let Call { program, args, stdin, .. } = inputs.call;
     builder.arg(program.as_deref().unwrap_or(inputs.program));
     builder.args(&args);
     builder.envs(&policy.env);
