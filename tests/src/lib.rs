@@ -178,3 +178,23 @@ pub fn emulators() -> &'static EmulatorEndpoints {
         endpoints
     })
 }
+
+/// Runs `attack` while a witness call runs beside it on the same engine, then checks that the witness finished
+/// intact: a fault, limit or refusal in one call must not disturb another. Returns the attack's outcome.
+pub async fn beside_witness<F>(attack: F) -> Outcome
+where
+    F: std::future::Future<Output = Outcome> + Send + 'static,
+{
+    static WITNESSES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let number = WITNESSES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let marker = format!("witness-{number}");
+    let witness = {
+        let marker = marker.clone();
+        tokio::spawn(async move { run("env", &Policy::deny_all(), &[&marker]).await })
+    };
+    let outcome = tokio::spawn(attack).await.expect("the attack's task panicked");
+    let witness = witness.await.expect("the witness's task panicked");
+    assert_eq!(witness.status, cordon_runtime::Status::Success, "the witness call was disturbed");
+    assert!(witness.stdout_text().contains(&format!("args: {marker}\n")), "the witness's output was disturbed");
+    outcome
+}

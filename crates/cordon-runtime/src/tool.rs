@@ -41,6 +41,12 @@ impl Tool {
     }
 }
 
+impl std::fmt::Debug for Tool {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.debug_struct("Tool").field("name", &self.name).field("digest", &self.digest).finish_non_exhaustive()
+    }
+}
+
 /// The first eight bytes of a component binary: the magic number, then the component-model version and layer.
 const COMPONENT_HEADER: [u8; 8] = *b"\0asm\x0d\x00\x01\x00";
 
