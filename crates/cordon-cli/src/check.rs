@@ -14,7 +14,8 @@ pub(crate) struct CheckArgs {
     /// The policy file to validate.
     policy: PathBuf,
 
-    /// The directory relative `host` paths resolve against [default: the current directory].
+    /// The directory that relative `host` and `scp` paths in the policy resolve against, never the policy file's
+    /// folder [default: the current directory].
     #[arg(long, value_name = "DIR")]
     workspace: Option<PathBuf>,
 
@@ -24,7 +25,7 @@ pub(crate) struct CheckArgs {
 }
 
 pub(crate) fn check(args: CheckArgs) -> ExitCode {
-    let workspace = args.workspace.unwrap_or_else(|| PathBuf::from("."));
+    let workspace = crate::run::absolute_workspace(args.workspace);
     match Policy::load(&args.policy, &workspace) {
         Ok(policy) => {
             let text = if args.json {

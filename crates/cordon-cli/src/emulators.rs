@@ -213,11 +213,11 @@ fn describe_started(state: &EmulatorState, state_file: &Path) -> String {
             );
         }
     }
-    // TODO: name the policy keys for emulator endpoints once the policy format defines them.
     let _ = writeln!(
         text,
-        "\nTo use them, set a policy's emulator endpoints to these URLs. Its routes then forward requests for each \
-         host pattern shown to that endpoint.\nState: {}. `cordon emulators stop` stops them.",
+        "\nA policy's emulators that have no `endpoint` use these (see policies/cloud-emulated.toml), and its \
+         [[routes]] forward requests for the host patterns shown to them.\nState: {}. `cordon emulators stop` \
+         stops them.",
         state_file.display()
     );
     text

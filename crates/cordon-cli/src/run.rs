@@ -22,7 +22,8 @@ pub(crate) struct RunArgs {
     #[arg(long, value_name = "FILE")]
     policy: Option<PathBuf>,
 
-    /// The directory that relative `host` paths in the policy resolve against [default: the current directory].
+    /// The directory that relative `host` and `scp` paths in the policy resolve against, never the policy file's
+    /// folder [default: the current directory].
     #[arg(long, value_name = "DIR")]
     workspace: Option<PathBuf>,
 
@@ -100,7 +101,7 @@ impl Failure {
 }
 
 fn execute(args: RunArgs) -> Result<ExitCode, Failure> {
-    let workspace = args.workspace.clone().unwrap_or_else(|| PathBuf::from("."));
+    let workspace = absolute_workspace(args.workspace.clone());
     if !workspace.is_dir() {
         return Err(Failure::usage(anyhow::anyhow!(
             "workspace {} is not a directory (fix: pass --workspace with an existing directory)",
@@ -242,6 +243,13 @@ fn summary_line(outcome: &Outcome) -> String {
         ByteSize::b(outcome.peak_memory).display().iec(),
         outcome.duration.as_secs_f64() * 1000.0
     )
+}
+
+/// Returns the workspace as an absolute path, so that messages about paths resolved against it name a real place.
+/// A workspace that cannot be resolved is returned as given, for the caller's own check to report.
+pub(crate) fn absolute_workspace(workspace: Option<PathBuf>) -> PathBuf {
+    let workspace = workspace.unwrap_or_else(|| PathBuf::from("."));
+    std::path::absolute(&workspace).unwrap_or(workspace)
 }
 
 /// Fills in the endpoint of every emulator the policy declares without one, from the emulators that

@@ -189,7 +189,7 @@ fn read_hosts(
         let pattern = HostPattern::parse(written.text).map_err(|error| {
             source.error(
                 written.span.clone(),
-                error.to_string(),
+                without_fix(&error.to_string()).to_owned(),
                 "write a host name with an optional leading \"*.\" and an optional \":PORT\", \
                  such as \"*.amazonaws.com\" or \"localhost:4566\"",
             )
@@ -237,6 +237,14 @@ fn describe_declared(emulators: &[EmulatorSpec]) -> String {
                 .collect();
             format!("one of the declared emulators: {}", names.join(", "))
         }
+    }
+}
+
+/// Returns a shim error's message without its own `(fix: ...)` part, because the policy error adds a fix of its own.
+pub(crate) fn without_fix(message: &str) -> &str {
+    match message.find(" (fix: ") {
+        Some(start) => &message[..start],
+        None => message,
     }
 }
 
@@ -337,8 +345,14 @@ mod tests {
         let text = format!("{EMULATORS}[[routes]]\nhosts = [\"a.*.com\"]\nemulator = \"aws\"\n");
         let expected = HostPattern::parse("a.*.com")
             .err()
-            .map(|error| error.to_string());
+            .map(|error| without_fix(&error.to_string()).to_owned());
         assert_eq!(Some(error_of(&text).message), expected);
+    }
+
+    #[test]
+    fn shim_fix_not_repeated() {
+        let text = format!("{EMULATORS}[[routes]]\nhosts = [\"a.*.com\"]\nemulator = \"aws\"\n");
+        assert_eq!(error_of(&text).to_string().matches("(fix: ").count(), 1);
     }
 
     #[test]

@@ -102,7 +102,7 @@ fn read_deny_actions(
         if let Err(error) = ActionPattern::parse(action.text) {
             return Err(source.error(
                 action.span,
-                error.to_string(),
+                crate::routes::without_fix(&error.to_string()).to_owned(),
                 "write SERVICE:ACTION, where * matches any run of characters and ? any one \
                  character, such as \"s3:Delete*\" or \"sqs:DeleteQueue\"",
             ));
@@ -325,7 +325,7 @@ mod tests {
         let error = error_of("[rules]\ndeny-actions = [\"s3:\"]\n", Path::new("."));
         let expected = ActionPattern::parse("s3:")
             .err()
-            .map(|error| error.to_string());
+            .map(|error| crate::routes::without_fix(&error.to_string()).to_owned());
         assert_eq!(Some(error.message), expected);
     }
 

@@ -115,9 +115,13 @@ impl CallShim {
             event.reason = Some(error.to_string());
         }
         event.duration_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
-        match &outcome {
-            Ok(_) => tracing::debug!(authority = %event.authority, action = ?event.action, "request forwarded"),
-            Err(error) => tracing::warn!(authority = %event.authority, action = ?event.action, %error, "request refused"),
+        let action = event.action.as_deref().unwrap_or("-");
+        let rule = event.rule.as_deref().unwrap_or("-");
+        let reason = event.reason.as_deref().unwrap_or_default();
+        match event.verdict {
+            Verdict::Allowed => tracing::debug!(authority = %event.authority, action, "request forwarded"),
+            Verdict::Denied => tracing::warn!(authority = %event.authority, action, rule, reason, "request denied"),
+            Verdict::Failed => tracing::warn!(authority = %event.authority, action, reason, "request failed upstream"),
         }
         self.record(event);
         outcome
