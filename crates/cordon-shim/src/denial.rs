@@ -1,6 +1,6 @@
 //! Refusal responses for requests that a rule denies.
 //!
-//! A request that reaches a route but breaks a rule is answered the way the real cloud answers a request that an
+//! A request that reaches a route but breaks a rule gets the response the real cloud returns for a request that an
 //! IAM or service control policy denies: HTTP 403 with the service's own error document. SDKs then report a clear
 //! access-denied error after one attempt. A transport-level refusal would instead be retried, and for requests with
 //! a body it often surfaces as a reset connection. Requests with no route still get the `wasi:http` refusal, since

@@ -16,11 +16,11 @@ use hyper_util::rt::TokioExecutor;
 /// The timeouts of one forwarded request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timeouts {
-    /// The longest wait for the TCP connection to the emulator.
+    /// The maximum wait for the TCP connection to the emulator.
     pub connect: Duration,
-    /// The longest wait for the response headers after the request is sent.
+    /// The maximum wait for the response headers after the request is sent.
     pub first_byte: Duration,
-    /// The longest the whole exchange may take, response body included.
+    /// The maximum duration of the whole exchange, response body included.
     pub total: Duration,
 }
 
@@ -43,7 +43,7 @@ impl Timeouts {
     }
 }
 
-/// Why forwarding failed after the shim allowed the request.
+/// A failure to forward a request after the shim allowed it.
 #[derive(Debug, thiserror::Error)]
 pub enum ForwardError {
     /// The emulator did not accept a connection in time.

@@ -2,7 +2,7 @@
 //! rewrites, re-signs and forwards it, counting it against the call's budgets and recording an audit event.
 //!
 //! A request with no route, or whose authority is malformed, is refused at the transport level
-//! ([`ShimError::Denied`], which the guest sees as `HttpRequestDenied`). A routed request that a rule denies gets the
+//! ([`ShimError::Denied`], which reaches the guest as `HttpRequestDenied`). A routed request that a rule denies gets the
 //! service's own 403 error response instead, as the real cloud answers a policy denial.
 
 use std::sync::{Arc, Mutex};
@@ -22,12 +22,12 @@ use crate::forward::{Timeouts, Upstream, collect_request_body};
 use crate::rules::Decision;
 use crate::sign::{sign_aws, sign_azure, strip_guest_credentials};
 
-/// How long, and how many bytes, the shim keeps reading a refused request's body. A guest still writing its body
+/// The time and byte limits on reading a refused request's body. A guest still writing its body
 /// when the refusal arrives would otherwise see a reset connection instead of the refusal.
 const DRAIN_LIMIT_BYTES: u64 = 1 << 20;
 const DRAIN_LIMIT_TIME: Duration = Duration::from_millis(250);
 
-/// Why the shim did not return a response to the guest.
+/// A reason the shim returned no response to the guest.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ShimError {
     /// A rule, the route table or a check refused the request before any connection was made.
@@ -47,7 +47,7 @@ pub enum ShimError {
     /// The request's URI has no scheme or authority.
     #[error("request URI {0} has no scheme or host")]
     InvalidUri(String),
-    /// The emulator did not connect or answer in time.
+    /// The emulator did not accept the connection or respond in time.
     #[error("{0}")]
     Timeout(String),
     /// The emulator could not be reached or the exchange failed.
@@ -63,7 +63,7 @@ struct Usage {
     response_bytes: u64,
 }
 
-/// The shim as one call sees it. Cloning shares the call's budget and audit trail.
+/// The shim's per-call state. Cloning shares the call's budget and audit trail.
 #[derive(Clone)]
 pub struct CallShim {
     config: Arc<ShimConfig>,

@@ -1,7 +1,7 @@
 //! Re-signing of forwarded requests with the emulator's credentials.
 //!
-//! The guest's own credentials never leave the shim: [`strip_guest_credentials`] removes every header and query
-//! parameter that carries a signature or a token, and the request is then signed again, with SigV4 through the
+//! The guest's own credentials never leave the shim. [`strip_guest_credentials`] removes every header and query
+//! parameter that carries a signature or a token. The request is then signed again, with SigV4 through the
 //! `aws-sigv4` crate for AWS emulators and with Shared Key for Azurite. Emulators that verify signatures (Azurite
 //! does) therefore accept only what the shim forwarded.
 
@@ -19,7 +19,7 @@ use http::header::{AUTHORIZATION, HeaderName, HeaderValue};
 use http::{HeaderMap, Request, Uri};
 use sha2::Sha256;
 
-/// Why a request could not be signed.
+/// A failure to sign a request.
 #[derive(Debug, thiserror::Error)]
 pub enum SignError {
     /// aws-sigv4 rejected the request or the signing parameters.
@@ -30,7 +30,7 @@ pub enum SignError {
     AzureKey,
 }
 
-/// AWS credentials the shim signs with; the guest never sees them.
+/// The AWS credentials the shim signs with, which never reach the guest.
 #[derive(Clone)]
 pub struct AwsSigner {
     /// The access key ID.
@@ -45,7 +45,7 @@ impl std::fmt::Debug for AwsSigner {
     }
 }
 
-/// An Azure storage account and its key; the guest never sees the key.
+/// An Azure storage account and its key, which never reaches the guest.
 #[derive(Clone)]
 pub struct AzureSigner {
     /// The account name, `devstoreaccount1` for Azurite.
@@ -207,7 +207,7 @@ pub fn sign_azure(request: &mut Request<Vec<u8>>, signer: &AzureSigner, now: Sys
     Ok(())
 }
 
-/// The storage API version the shim asks for when the guest names none; Azurite 3.35 accepts it.
+/// The storage API version the shim requests when the guest names none. Azurite 3.35 accepts it.
 const AZURE_API_VERSION: &str = "2025-01-05";
 
 fn header_value(text: &str) -> HeaderValue {
