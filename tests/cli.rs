@@ -153,7 +153,8 @@ fn check_warns_about_scp_gap() {
     let output = cordon(&["check", "cloud.toml"], &fixture.workspace());
     assert_eq!(output.status.code(), Some(0), "stderr: {}", stderr(&output));
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.contains("warning: ") && stdout.contains("redshift"), "stdout: {stdout}");
+    assert!(stdout.contains("warning: "), "stdout: {stdout}");
+    assert!(stdout.contains("redshift"), "stdout: {stdout}");
 }
 
 #[test]

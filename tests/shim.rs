@@ -41,7 +41,7 @@ async fn unrouted_hosts_never_connect() {
     for url in &urls {
         let outcome = run("http-probe", &policy, &[url]).await;
         assert!(!outcome.stdout_text().contains("status "), "{url} got a response: {}", outcome.stdout_text());
-        // wasmtime-wasi-http itself rejects some spellings, such as percent-encoded hosts, before the shim sees them.
+        // wasmtime-wasi-http itself rejects some spellings, such as percent-encoded hosts, before they reach the shim.
         for event in &outcome.audit {
             assert_eq!(event.verdict, Verdict::Denied, "{url}");
         }

@@ -20,7 +20,7 @@ pub enum Verdict {
     Allowed,
     /// The request was refused before any connection was made.
     Denied,
-    /// The request was allowed, but the emulator could not be reached or did not answer in time.
+    /// The request was allowed, but the emulator could not be reached or did not respond in time.
     Failed,
 }
 
@@ -34,7 +34,7 @@ pub struct AuditEvent {
     /// The rule or check that denied the request, for example `deny-actions: s3:Delete*` or `route`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
-    /// Why the request was denied, in plain words.
+    /// The reason for the denial, in plain words.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// The request method.

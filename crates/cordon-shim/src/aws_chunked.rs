@@ -5,19 +5,19 @@
 //! signatures cannot be re-signed piecemeal, so the shim decodes the body back to its plain payload, drops the
 //! guest's signatures and trailers, and signs the whole payload afresh.
 
-/// Why an `aws-chunked` body could not be decoded.
+/// A failure to decode an `aws-chunked` body.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChunkError {
     /// A chunk header is not `HEX-SIZE[;extensions]` followed by CRLF.
     #[error("malformed aws-chunked chunk header at byte {offset}")]
     Header {
-        /// Where the chunk starts in the body.
+        /// The chunk's offset in the body.
         offset: usize,
     },
     /// A chunk claims more bytes than the body holds.
     #[error("aws-chunked chunk at byte {offset} is truncated")]
     Truncated {
-        /// Where the chunk starts in the body.
+        /// The chunk's offset in the body.
         offset: usize,
     },
 }

@@ -1,4 +1,4 @@
-//! What the shim enforces for a call: the emulators, the route table, the rules, the budgets and the timeouts.
+//! The shim's configuration for a call: the emulators, the route table, the rules, the budgets and the timeouts.
 
 use http::Uri;
 
@@ -12,7 +12,7 @@ use crate::sign::{AwsSigner, AzureSigner};
 pub struct ShimConfig {
     /// The emulators requests may be forwarded to.
     pub emulators: Vec<Emulator>,
-    /// Which authorities go to which emulator; anything unmatched is denied.
+    /// The table from authorities to emulators. Anything unmatched is denied.
     pub routes: RouteTable,
     /// Action, region and service control policy rules, with explicit denials winning.
     pub rules: Rules,
@@ -62,11 +62,11 @@ pub enum EmulatorKind {
 /// Per-call limits on outgoing requests. A call that reaches one gets its further requests refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Budgets {
-    /// The most requests one call may send.
+    /// The maximum number of requests one call may send.
     pub max_requests: u64,
-    /// The most request body bytes one call may send, over all its requests.
+    /// The maximum request body bytes one call may send, over all its requests.
     pub max_request_bytes: u64,
-    /// The most response body bytes one call may receive; a response that would pass it is cut and flagged.
+    /// The maximum response body bytes one call may receive. A response that would pass it is cut and flagged.
     pub max_response_bytes: u64,
 }
 
