@@ -144,7 +144,8 @@ fn unreadable_policy_names_the_file() {
 #[test]
 fn check_warns_about_scp_gap() {
     let fixture = Fixture::new();
-    let document = std::fs::read_to_string(repo_root().join("crates/cordon-shim/testdata/scp-deny-expensive.json")).unwrap();
+    let document =
+        std::fs::read_to_string(repo_root().join("crates/cordon-shim/testdata/scp-deny-expensive.json")).unwrap();
     fixture.write("workspace/scp.json", &document);
     fixture.write(
         "workspace/cloud.toml",
@@ -162,7 +163,13 @@ fn keep_scratch_outlives_the_call() {
     let fixture = Fixture::new();
     let kept = fixture.workspace().join("kept");
     let mut child = Command::new(cordon_binary())
-        .args(["run", "--policy", &shipped_policy("workspace-read-write.toml"), "--keep-scratch", kept.to_str().unwrap()])
+        .args([
+            "run",
+            "--policy",
+            &shipped_policy("workspace-read-write.toml"),
+            "--keep-scratch",
+            kept.to_str().unwrap(),
+        ])
         .args([&guest("write"), "/scratch/report.md"])
         .current_dir(fixture.workspace())
         .env("CORDON_CACHE_DIR", cordon_tests::target_dir().join("cordon-test-cache"))

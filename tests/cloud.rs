@@ -33,7 +33,9 @@ async fn s3_round_trip_through_moto() {
     let fixture = Fixture::new();
     let policy = cloud_policy(&fixture, "");
     assert_success(&run("s3", &policy, &["mb", "cordon-s3-round-trip"]).await);
-    assert_success(&run_with_stdin("s3", &policy, &["put", "cordon-s3-round-trip", "notes/today.md", "-"], b"# Today\n").await);
+    assert_success(
+        &run_with_stdin("s3", &policy, &["put", "cordon-s3-round-trip", "notes/today.md", "-"], b"# Today\n").await,
+    );
 
     let fetched = run("s3", &policy, &["get", "cordon-s3-round-trip", "notes/today.md", "-"]).await;
     assert_success(&fetched);
@@ -112,7 +114,9 @@ async fn blob_round_trip_through_azurite() {
     let fixture = Fixture::new();
     let policy = cloud_policy(&fixture, "");
     assert_success(&run("blob", &policy, &["create-container", "cordon-reports"]).await);
-    assert_success(&run_with_stdin("blob", &policy, &["upload", "cordon-reports", "weekly.md", "-"], b"# Weekly\n").await);
+    assert_success(
+        &run_with_stdin("blob", &policy, &["upload", "cordon-reports", "weekly.md", "-"], b"# Weekly\n").await,
+    );
 
     let downloaded = run("blob", &policy, &["download", "cordon-reports", "weekly.md", "-"]).await;
     assert_success(&downloaded);
@@ -124,8 +128,9 @@ async fn blob_round_trip_through_azurite() {
 
 /// The service control policy document used below, shipped with the shim's tests.
 fn scp_fixture(fixture: &Fixture) {
-    let document = std::fs::read_to_string(cordon_tests::repo_root().join("crates/cordon-shim/testdata/scp-deny-expensive.json"))
-        .expect("reading the SCP fixture");
+    let document =
+        std::fs::read_to_string(cordon_tests::repo_root().join("crates/cordon-shim/testdata/scp-deny-expensive.json"))
+            .expect("reading the SCP fixture");
     fixture.write("workspace/scp.json", &document);
 }
 
@@ -134,8 +139,17 @@ async fn scp_denies_large_instance() {
     let fixture = Fixture::new();
     scp_fixture(&fixture);
     let policy = cloud_policy(&fixture, "scp = \"scp.json\"\n");
-    let body = "Action=RunInstances&Version=2016-11-15&ImageId=ami-12345678&MinCount=1&MaxCount=1&InstanceType=t3.large";
-    let args = ["--method", "POST", "--header", "Content-Type: application/x-www-form-urlencoded", "--body", body, "https://ec2.us-east-1.amazonaws.com/"];
+    let body =
+        "Action=RunInstances&Version=2016-11-15&ImageId=ami-12345678&MinCount=1&MaxCount=1&InstanceType=t3.large";
+    let args = [
+        "--method",
+        "POST",
+        "--header",
+        "Content-Type: application/x-www-form-urlencoded",
+        "--body",
+        body,
+        "https://ec2.us-east-1.amazonaws.com/",
+    ];
     let outcome = run("http-probe", &policy, &args).await;
     assert!(outcome.stdout_text().starts_with("status 403"), "stdout: {}", outcome.stdout_text());
     assert_eq!(outcome.audit[0].rule.as_deref(), Some("scp: DenyExpensiveServices"));
@@ -146,8 +160,17 @@ async fn scp_allows_small_instance() {
     let fixture = Fixture::new();
     scp_fixture(&fixture);
     let policy = cloud_policy(&fixture, "scp = \"scp.json\"\n");
-    let body = "Action=RunInstances&Version=2016-11-15&ImageId=ami-12345678&MinCount=1&MaxCount=1&InstanceType=t3.micro";
-    let args = ["--method", "POST", "--header", "Content-Type: application/x-www-form-urlencoded", "--body", body, "https://ec2.us-east-1.amazonaws.com/"];
+    let body =
+        "Action=RunInstances&Version=2016-11-15&ImageId=ami-12345678&MinCount=1&MaxCount=1&InstanceType=t3.micro";
+    let args = [
+        "--method",
+        "POST",
+        "--header",
+        "Content-Type: application/x-www-form-urlencoded",
+        "--body",
+        body,
+        "https://ec2.us-east-1.amazonaws.com/",
+    ];
     let outcome = run("http-probe", &policy, &args).await;
     assert_eq!(outcome.audit[0].verdict, Verdict::Allowed, "audit: {:?}", outcome.audit);
 }
@@ -160,7 +183,17 @@ async fn scp_as_written_misses_redshift() {
     scp_fixture(&fixture);
     let policy = cloud_policy(&fixture, "scp = \"scp.json\"\n");
     assert!(policy.warnings.iter().any(|warning| warning.contains("redshift")), "warnings: {:?}", policy.warnings);
-    let args = ["--method", "POST", "--header", "Content-Type: application/x-amz-json-1.1", "--header", "X-Amz-Target: RedshiftServiceVersion20121201.CreateCluster", "--body", "{}", "https://redshift.us-east-1.amazonaws.com/"];
+    let args = [
+        "--method",
+        "POST",
+        "--header",
+        "Content-Type: application/x-amz-json-1.1",
+        "--header",
+        "X-Amz-Target: RedshiftServiceVersion20121201.CreateCluster",
+        "--body",
+        "{}",
+        "https://redshift.us-east-1.amazonaws.com/",
+    ];
     let outcome = run("http-probe", &policy, &args).await;
     assert_ne!(outcome.audit[0].rule.as_deref(), Some("scp: DenyExpensiveServices"), "audit: {:?}", outcome.audit);
 }

@@ -10,7 +10,8 @@ use cordon_tests::{Fixture, policy, runtime, tool};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn faulting_calls_leave_others_intact() {
     let fixture = Fixture::new();
-    let strict = Arc::new(policy("[limits]\nfuel = 20_000_000\nmemory = \"16 MiB\"\ntimeout = \"3s\"\n", &fixture.workspace()));
+    let strict =
+        Arc::new(policy("[limits]\nfuel = 20_000_000\nmemory = \"16 MiB\"\ntimeout = \"3s\"\n", &fixture.workspace()));
     let plain = Arc::new(Policy::deny_all());
 
     let mut calls = Vec::new();
@@ -33,11 +34,17 @@ async fn faulting_calls_leave_others_intact() {
         let (index, name, outcome) = call.await.unwrap();
         match name {
             "spin" => assert_eq!(outcome.status, Status::FuelExhausted { limit: 20_000_000 }, "call {index}"),
-            "alloc-bomb" => assert!(matches!(outcome.status, Status::MemoryLimit { .. }), "call {index}: {:?}", outcome.status),
+            "alloc-bomb" => {
+                assert!(matches!(outcome.status, Status::MemoryLimit { .. }), "call {index}: {:?}", outcome.status)
+            }
             "panic" => assert!(matches!(outcome.status, Status::Trap { .. }), "call {index}: {:?}", outcome.status),
             _ => {
                 assert_eq!(outcome.status, Status::Success, "call {index}");
-                assert!(outcome.stdout_text().contains(&format!("args: call-{index}\n")), "call {index}: {}", outcome.stdout_text());
+                assert!(
+                    outcome.stdout_text().contains(&format!("args: call-{index}\n")),
+                    "call {index}: {}",
+                    outcome.stdout_text()
+                );
             }
         }
         if name != "env" {

@@ -20,12 +20,14 @@ async fn guest_handles_closed_after_call() {
     .unwrap();
     let open_handles = runtime.load_tool(&guest_path("open-handles")).unwrap();
     let dir_handles = runtime.load_tool(&guest_path("dir-handles")).unwrap();
-    let warm = runtime.run(&open_handles, &workspace_policy(&fixture, "read-only"), Call::new().arg("1")).await.unwrap();
+    let warm =
+        runtime.run(&open_handles, &workspace_policy(&fixture, "read-only"), Call::new().arg("1")).await.unwrap();
     assert_eq!(warm.status, Status::Success, "stderr: {}", warm.stderr_text());
     let before = open_descriptors();
 
     // Two thousand file handles, closed when the guest returns.
-    let outcome = runtime.run(&open_handles, &workspace_policy(&fixture, "read-only"), Call::new().arg("2000")).await.unwrap();
+    let outcome =
+        runtime.run(&open_handles, &workspace_policy(&fixture, "read-only"), Call::new().arg("2000")).await.unwrap();
     assert_eq!(outcome.status, Status::Success, "stderr: {}", outcome.stderr_text());
     assert!(open_descriptors() <= before, "file handles leaked: {before} before, {} after", open_descriptors());
 
@@ -37,6 +39,10 @@ async fn guest_handles_closed_after_call() {
     assert_eq!(outcome.status, Status::Timeout { limit_ms: 300 });
     assert!(outcome.stdout_text().contains("opened 500"), "stdout: {}", outcome.stdout_text());
     // The reader half of the duplex is still held by the abandoned stdin task until it notices the call ended.
-    assert!(open_descriptors() <= before + 2, "directory handles leaked: {before} before, {} after", open_descriptors());
+    assert!(
+        open_descriptors() <= before + 2,
+        "directory handles leaked: {before} before, {} after",
+        open_descriptors()
+    );
     assert_eq!(std::fs::read_dir(scratch_root.path()).unwrap().count(), 0, "the scratch directory outlived the call");
 }

@@ -116,8 +116,12 @@ async fn writes_cannot_leave_read_write_mount() {
 #[tokio::test]
 async fn rename_cannot_move_files_out() {
     let fixture = Fixture::new();
-    let outcome =
-        run("probe-rename", &workspace_policy(&fixture, "read-write"), &["/workspace/notes.txt", "/workspace/../moved.txt"]).await;
+    let outcome = run(
+        "probe-rename",
+        &workspace_policy(&fixture, "read-write"),
+        &["/workspace/notes.txt", "/workspace/../moved.txt"],
+    )
+    .await;
     assert_all_refused(&outcome.stdout_text(), 1);
     assert!(fixture.workspace().join("notes.txt").is_file());
 }

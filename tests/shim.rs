@@ -111,7 +111,8 @@ async fn virtual_hosted_bucket_becomes_path() {
 async fn denied_action_names_its_rule() {
     let server = CaptureServer::start(Reply::default()).await;
     let policy = routed_policy(&server, "[rules]\ndeny-actions = [\"s3:Delete*\"]\n");
-    let outcome = run("http-probe", &policy, &["--method", "DELETE", "http://s3.us-east-1.amazonaws.com/reports/a.md"]).await;
+    let outcome =
+        run("http-probe", &policy, &["--method", "DELETE", "http://s3.us-east-1.amazonaws.com/reports/a.md"]).await;
     let stdout = outcome.stdout_text();
     assert!(stdout.starts_with("status 403"), "stdout: {stdout}");
     assert!(stdout.contains("header x-cordon-denied-by: deny-actions: s3:Delete*"), "stdout: {stdout}");
@@ -155,7 +156,8 @@ async fn slow_upstream_times_out() {
 async fn oversized_request_body_is_refused() {
     let server = CaptureServer::start(Reply::default()).await;
     let policy = routed_policy(&server, "[budgets]\nrequest-bytes = \"1 KiB\"\n");
-    let outcome = run("http-probe", &policy, &["--method", "PUT", "--body-bytes", "4096", "http://s3.amazonaws.com/b/k"]).await;
+    let outcome =
+        run("http-probe", &policy, &["--method", "PUT", "--body-bytes", "4096", "http://s3.amazonaws.com/b/k"]).await;
     assert!(outcome.stdout_text().contains("HttpRequestBodySize"), "stdout: {}", outcome.stdout_text());
     assert_eq!(outcome.audit[0].rule.as_deref(), Some("max-request-bytes"));
     assert_eq!(server.connections(), 0);

@@ -166,8 +166,9 @@ pub fn emulators() -> &'static EmulatorEndpoints {
         let state = tempfile::tempdir().expect("creating a state directory").keep();
         let mut options = cordon_emulators::StartOptions::new(state);
         options.install_root = repo_root().join(".build");
-        let running = cordon_emulators::Emulators::start(&options)
-            .unwrap_or_else(|error| panic!("cannot start the emulators: {error} (fix: run scripts/setup-emulators.sh)"));
+        let running = cordon_emulators::Emulators::start(&options).unwrap_or_else(|error| {
+            panic!("cannot start the emulators: {error} (fix: run scripts/setup-emulators.sh)")
+        });
         let endpoints = EmulatorEndpoints {
             moto: running.moto_endpoint().expect("moto was started"),
             azurite_blob: running.azurite_blob_endpoint().expect("Azurite was started"),

@@ -79,7 +79,9 @@ impl CaptureServer {
 async fn serve(mut stream: TcpStream, reply: Reply, requests: Arc<Mutex<Vec<CapturedRequest>>>) {
     let mut buffer = Vec::new();
     loop {
-        let Some(head_end) = read_until_head_end(&mut stream, &mut buffer).await else { return };
+        let Some(head_end) = read_until_head_end(&mut stream, &mut buffer).await else {
+            return;
+        };
         let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
         let length = content_length(&head);
         let body_start = head_end + 4;
@@ -95,7 +97,11 @@ async fn serve(mut stream: TcpStream, reply: Reply, requests: Arc<Mutex<Vec<Capt
         requests.lock().unwrap().push(CapturedRequest { head, body });
 
         tokio::time::sleep(reply.delay).await;
-        let response = format!("HTTP/1.1 {} Captured\r\ncontent-length: {}\r\ncontent-type: text/plain\r\n\r\n", reply.status, reply.body.len());
+        let response = format!(
+            "HTTP/1.1 {} Captured\r\ncontent-length: {}\r\ncontent-type: text/plain\r\n\r\n",
+            reply.status,
+            reply.body.len()
+        );
         if stream.write_all(response.as_bytes()).await.is_err() || stream.write_all(&reply.body).await.is_err() {
             return;
         }

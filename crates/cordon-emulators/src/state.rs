@@ -140,7 +140,9 @@ pub fn load_state(dir: &Path) -> Result<Option<EmulatorState>, EmulatorError> {
     let text = match fs::read_to_string(&path) {
         Ok(text) => text,
         Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(source) => return Err(EmulatorError::Io { action: "read the state file", path, source }),
+        Err(source) => {
+            return Err(EmulatorError::Io { action: "read the state file", path, source });
+        }
     };
     serde_json::from_str(&text).map(Some).map_err(|source| EmulatorError::InvalidState { path, source })
 }

@@ -71,10 +71,7 @@ pub(crate) fn read_strings<'a>(
                 format!("write each entry as a quoted string, for example {example}"),
             ));
         };
-        strings.push(SpannedString {
-            text,
-            span: element.span(),
-        });
+        strings.push(SpannedString { text, span: element.span() });
     }
     Ok(strings)
 }
@@ -91,16 +88,8 @@ mod tests {
     fn strings_of(text: &str) -> Result<Vec<(String, usize)>, PolicyError> {
         let source = SourceText::new("a.toml", text);
         let document: Document = toml::from_str(text).map_err(|error| source.toml_error(&error))?;
-        let strings = read_strings(
-            &source,
-            "items",
-            document.items.get_ref(),
-            "items = [\"a\"]",
-        )?;
-        Ok(strings
-            .into_iter()
-            .map(|string| (string.text.to_owned(), string.span.start))
-            .collect())
+        let strings = read_strings(&source, "items", document.items.get_ref(), "items = [\"a\"]")?;
+        Ok(strings.into_iter().map(|string| (string.text.to_owned(), string.span.start)).collect())
     }
 
     fn error_of(text: &str) -> PolicyError {
@@ -113,10 +102,7 @@ mod tests {
     #[test]
     fn strings_keep_element_spans() {
         let strings = strings_of("items = [\"a\", \"bc\"]\n").ok();
-        assert_eq!(
-            strings,
-            Some(vec![("a".to_owned(), 9), ("bc".to_owned(), 14)])
-        );
+        assert_eq!(strings, Some(vec![("a".to_owned(), 9), ("bc".to_owned(), 14)]));
     }
 
     #[test]
@@ -137,10 +123,7 @@ mod tests {
     #[test]
     fn string_instead_of_array_rejected() {
         let error = error_of("items = \"a\"\n");
-        assert_eq!(
-            error.message,
-            "invalid type: string \"a\", expected an array of strings"
-        );
+        assert_eq!(error.message, "invalid type: string \"a\", expected an array of strings");
     }
 
     #[test]

@@ -93,37 +93,13 @@ impl Default for TimeoutSpec {
     }
 }
 
-const REQUESTS: Limit = Limit::count(
-    "requests",
-    "requests",
-    &BudgetSpec::REQUESTS_RANGE,
-    BudgetSpec::DEFAULT_REQUESTS,
-);
-const REQUEST_BYTES: Limit = Limit::bytes(
-    "request-bytes",
-    &BudgetSpec::BYTES_RANGE,
-    BudgetSpec::DEFAULT_BYTES,
-);
-const RESPONSE_BYTES: Limit = Limit::bytes(
-    "response-bytes",
-    &BudgetSpec::BYTES_RANGE,
-    BudgetSpec::DEFAULT_BYTES,
-);
-const CONNECT_TIMEOUT: Limit = Limit::duration(
-    "connect-timeout",
-    &TimeoutSpec::RANGE,
-    TimeoutSpec::DEFAULT_CONNECT,
-);
-const FIRST_BYTE_TIMEOUT: Limit = Limit::duration(
-    "first-byte-timeout",
-    &TimeoutSpec::RANGE,
-    TimeoutSpec::DEFAULT_FIRST_BYTE,
-);
-const TOTAL_TIMEOUT: Limit = Limit::duration(
-    "total-timeout",
-    &TimeoutSpec::RANGE,
-    TimeoutSpec::DEFAULT_TOTAL,
-);
+const REQUESTS: Limit = Limit::count("requests", "requests", &BudgetSpec::REQUESTS_RANGE, BudgetSpec::DEFAULT_REQUESTS);
+const REQUEST_BYTES: Limit = Limit::bytes("request-bytes", &BudgetSpec::BYTES_RANGE, BudgetSpec::DEFAULT_BYTES);
+const RESPONSE_BYTES: Limit = Limit::bytes("response-bytes", &BudgetSpec::BYTES_RANGE, BudgetSpec::DEFAULT_BYTES);
+const CONNECT_TIMEOUT: Limit = Limit::duration("connect-timeout", &TimeoutSpec::RANGE, TimeoutSpec::DEFAULT_CONNECT);
+const FIRST_BYTE_TIMEOUT: Limit =
+    Limit::duration("first-byte-timeout", &TimeoutSpec::RANGE, TimeoutSpec::DEFAULT_FIRST_BYTE);
+const TOTAL_TIMEOUT: Limit = Limit::duration("total-timeout", &TimeoutSpec::RANGE, TimeoutSpec::DEFAULT_TOTAL);
 
 /// The `[budgets]` table as written.
 #[derive(Debug, Deserialize)]
@@ -249,15 +225,8 @@ mod tests {
 
     #[test]
     fn budgets_are_read() {
-        let budgets = budgets_of(
-            "[budgets]\nrequests = 5\nrequest-bytes = \"1 KiB\"\nresponse-bytes = 2048\n",
-        )
-        .ok();
-        let expected = BudgetSpec {
-            requests: 5,
-            request_bytes: KIB,
-            response_bytes: 2 * KIB,
-        };
+        let budgets = budgets_of("[budgets]\nrequests = 5\nrequest-bytes = \"1 KiB\"\nresponse-bytes = 2048\n").ok();
+        let expected = BudgetSpec { requests: 5, request_bytes: KIB, response_bytes: 2 * KIB };
         assert_eq!(budgets, Some(expected));
     }
 
@@ -268,13 +237,8 @@ mod tests {
 
     #[test]
     fn budget_bounds_accepted() {
-        let text =
-            "[budgets]\nrequests = 1_000_000\nrequest-bytes = 1\nresponse-bytes = \"4 GiB\"\n";
-        let expected = BudgetSpec {
-            requests: 1_000_000,
-            request_bytes: 1,
-            response_bytes: 4 * GIB,
-        };
+        let text = "[budgets]\nrequests = 1_000_000\nrequest-bytes = 1\nresponse-bytes = \"4 GiB\"\n";
+        let expected = BudgetSpec { requests: 1_000_000, request_bytes: 1, response_bytes: 4 * GIB };
         assert_eq!(budgets_of(text).ok(), Some(expected));
     }
 
@@ -328,9 +292,7 @@ mod tests {
 
     #[test]
     fn unknown_budget_key_positioned() {
-        assert!(
-            message_of("[budgets]\nbytes = 1\n").starts_with("p.toml:2:1: unknown field `bytes`")
-        );
+        assert!(message_of("[budgets]\nbytes = 1\n").starts_with("p.toml:2:1: unknown field `bytes`"));
     }
 
     #[test]
@@ -354,10 +316,7 @@ mod tests {
 
     #[test]
     fn timeout_integer_is_wrong_type() {
-        assert!(
-            message_of("[http]\ntotal-timeout = 30\n")
-                .contains("(fix: write it like total-timeout = \"30s\")")
-        );
+        assert!(message_of("[http]\ntotal-timeout = 30\n").contains("(fix: write it like total-timeout = \"30s\")"));
     }
 
     #[test]
@@ -387,21 +346,13 @@ mod tests {
     #[test]
     fn total_below_default_first_byte() {
         let error = message_of("[http]\ntotal-timeout = \"3s\"\n");
-        assert!(
-            error.starts_with(
-                "p.toml:2:17: total-timeout 3s is shorter than first-byte-timeout 10s"
-            )
-        );
+        assert!(error.starts_with("p.toml:2:17: total-timeout 3s is shorter than first-byte-timeout 10s"));
     }
 
     #[test]
     fn first_byte_above_default_total() {
         let error = message_of("[http]\nfirst-byte-timeout = \"1m\"\n");
-        assert!(
-            error.starts_with(
-                "p.toml:2:22: total-timeout 30s is shorter than first-byte-timeout 1m"
-            )
-        );
+        assert!(error.starts_with("p.toml:2:22: total-timeout 30s is shorter than first-byte-timeout 1m"));
     }
 
     #[test]

@@ -19,12 +19,7 @@ impl Policy {
             lines.push("  files: none".to_owned());
         }
         for mount in &self.mounts {
-            lines.push(format!(
-                "  files: {} (host) as {}, {}",
-                mount.host.display(),
-                mount.guest,
-                mount.access
-            ));
+            lines.push(format!("  files: {} (host) as {}, {}", mount.host.display(), mount.guest, mount.access));
         }
 
         lines.push(match &self.scratch {
@@ -34,10 +29,7 @@ impl Policy {
             ),
             None => "  scratch: none".to_owned(),
         });
-        lines.push(format!(
-            "  working directory: {}",
-            self.cwd.as_deref().unwrap_or("none")
-        ));
+        lines.push(format!("  working directory: {}", self.cwd.as_deref().unwrap_or("none")));
         lines.push(format!("  environment: {}", self.describe_env()));
         describe_network(&self.network, &mut lines);
 
@@ -45,19 +37,13 @@ impl Policy {
         lines.push("limits:".to_owned());
         lines.push(format!("  fuel: {} instructions", limits.fuel));
         lines.push(format!("  memory: {}", format_byte_size(limits.memory)));
-        lines.push(format!(
-            "  timeout: {}",
-            humantime::format_duration(limits.timeout)
-        ));
+        lines.push(format!("  timeout: {}", humantime::format_duration(limits.timeout)));
         lines.push(format!(
             "  stdout: {}, stderr: {}",
             format_byte_size(limits.stdout),
             format_byte_size(limits.stderr)
         ));
-        lines.push(format!(
-            "  table elements: {}, instances: {}",
-            limits.table_elements, limits.instances
-        ));
+        lines.push(format!("  table elements: {}, instances: {}", limits.table_elements, limits.instances));
         for warning in &self.warnings {
             lines.push(format!("warning: {warning}"));
         }
@@ -93,17 +79,10 @@ fn describe_network(network: &Network, lines: &mut Vec<String>) {
         lines.push(format!("    emulator {}", describe_emulator(emulator)));
     }
     for route in &network.routes {
-        lines.push(format!(
-            "    route {} -> {}",
-            route.hosts.join(", "),
-            route.emulator
-        ));
+        lines.push(format!("    route {} -> {}", route.hosts.join(", "), route.emulator));
     }
 
-    lines.push(format!(
-        "    denied actions: {}",
-        list_or(&network.deny_actions, "none")
-    ));
+    lines.push(format!("    denied actions: {}", list_or(&network.deny_actions, "none")));
     lines.push(format!(
         "    allowed regions: {}",
         match &network.allowed_regions {
@@ -143,29 +122,16 @@ fn describe_emulator(emulator: &EmulatorSpec) -> String {
         None => "from `cordon emulators start`".to_owned(),
     };
     let credentials = match &emulator.kind {
-        EmulatorKindSpec::Aws {
-            region,
-            access_key_id,
-            secret_access_key: _,
-        } => format!("access key ID {access_key_id}, default region {region}"),
-        EmulatorKindSpec::Azure {
-            account,
-            account_key: _,
-        } => format!("account {account}"),
+        EmulatorKindSpec::Aws { region, access_key_id, secret_access_key: _ } => {
+            format!("access key ID {access_key_id}, default region {region}")
+        }
+        EmulatorKindSpec::Azure { account, account_key: _ } => format!("account {account}"),
     };
-    format!(
-        "{}: kind {}, endpoint {endpoint}, {credentials}",
-        emulator.name,
-        emulator.kind.as_str()
-    )
+    format!("{}: kind {}, endpoint {endpoint}, {credentials}", emulator.name, emulator.kind.as_str())
 }
 
 fn list_or(items: &[String], empty: &str) -> String {
-    if items.is_empty() {
-        empty.to_owned()
-    } else {
-        items.join(", ")
-    }
+    if items.is_empty() { empty.to_owned() } else { items.join(", ") }
 }
 
 #[cfg(test)]
@@ -247,27 +213,16 @@ limits:
     fn each_mount_gets_a_line() {
         let text = "[[fs]]\nhost = \".\"\nguest = \"/a\"\naccess = \"read-only\"\n\
                     [[fs]]\nhost = \".\"\nguest = \"/b\"\naccess = \"read-write\"\n";
-        let description = Policy::parse(text, "p.toml", Path::new("."))
-            .map(|policy| policy.describe())
-            .unwrap_or_default();
-        assert_eq!(
-            description
-                .lines()
-                .filter(|line| line.starts_with("  files: "))
-                .count(),
-            2
-        );
+        let description =
+            Policy::parse(text, "p.toml", Path::new(".")).map(|policy| policy.describe()).unwrap_or_default();
+        assert_eq!(description.lines().filter(|line| line.starts_with("  files: ")).count(), 2);
     }
 
     #[test]
     fn env_values_not_shown() {
-        let description = Policy::parse(
-            "[env]\nTOKEN = \"secret-value\"\n",
-            "p.toml",
-            Path::new("."),
-        )
-        .map(|policy| policy.describe())
-        .unwrap_or_default();
+        let description = Policy::parse("[env]\nTOKEN = \"secret-value\"\n", "p.toml", Path::new("."))
+            .map(|policy| policy.describe())
+            .unwrap_or_default();
         assert!(!description.contains("secret-value"));
     }
 
@@ -344,10 +299,7 @@ requests = 50
     fn warnings_follow_the_limits() {
         let (description, scp) = describe_cloud();
         let last = description.lines().last().unwrap_or_default();
-        assert!(
-            last.starts_with(&format!("warning: {}: ", scp.display())),
-            "{description}"
-        );
+        assert!(last.starts_with(&format!("warning: {}: ", scp.display())), "{description}");
     }
 
     #[test]
@@ -363,18 +315,16 @@ requests = 50
     #[test]
     fn rules_without_routes_show_none() {
         let text = "[emulators.aws]\nkind = \"aws\"\n[rules]\ndeny-actions = [\"s3:*\"]\n";
-        let description = Policy::parse(text, "p.toml", Path::new("."))
-            .map(|policy| policy.describe())
-            .unwrap_or_default();
+        let description =
+            Policy::parse(text, "p.toml", Path::new(".")).map(|policy| policy.describe()).unwrap_or_default();
         assert!(description.contains("\n  network: none (no sockets, no name lookup, no HTTP)\n"));
     }
 
     #[test]
     fn defaults_described_as_any() {
         let text = "[emulators.aws]\nkind = \"aws\"\n[[routes]]\nhosts = [\"amazonaws.com\"]\nemulator = \"aws\"\n";
-        let description = Policy::parse(text, "p.toml", Path::new("."))
-            .map(|policy| policy.describe())
-            .unwrap_or_default();
+        let description =
+            Policy::parse(text, "p.toml", Path::new(".")).map(|policy| policy.describe()).unwrap_or_default();
         let rules: Vec<&str> = description
             .lines()
             .filter(|line| {
@@ -383,13 +333,6 @@ requests = 50
                     || line.starts_with("    service control policy:")
             })
             .collect();
-        assert_eq!(
-            rules,
-            [
-                "    denied actions: none",
-                "    allowed regions: any",
-                "    service control policy: none"
-            ]
-        );
+        assert_eq!(rules, ["    denied actions: none", "    allowed regions: any", "    service control policy: none"]);
     }
 }

@@ -114,20 +114,13 @@ impl EmulatorKindSpec {
 impl fmt::Debug for EmulatorKindSpec {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            EmulatorKindSpec::Aws {
-                region,
-                access_key_id,
-                secret_access_key: _,
-            } => formatter
+            EmulatorKindSpec::Aws { region, access_key_id, secret_access_key: _ } => formatter
                 .debug_struct("Aws")
                 .field("region", region)
                 .field("access_key_id", access_key_id)
                 .field("secret_access_key", &format_args!("{REDACTED}"))
                 .finish(),
-            EmulatorKindSpec::Azure {
-                account,
-                account_key: _,
-            } => formatter
+            EmulatorKindSpec::Azure { account, account_key: _ } => formatter
                 .debug_struct("Azure")
                 .field("account", account)
                 .field("account_key", &format_args!("{REDACTED}"))
@@ -200,10 +193,8 @@ pub(crate) fn validate_emulators(
 /// a bare key in its table header and read the same in routes and logs.
 fn check_name(source: &SourceText<'_>, name: &Spanned<String>) -> Result<(), PolicyError> {
     let text = name.get_ref();
-    let valid = !text.is_empty()
-        && text
-            .bytes()
-            .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-');
+    let valid =
+        !text.is_empty() && text.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-');
     if valid {
         return Ok(());
     }
@@ -222,21 +213,14 @@ fn check_name(source: &SourceText<'_>, name: &Spanned<String>) -> Result<(), Pol
     };
     Err(source.error(
         name.span(),
-        format!(
-            "emulator name {text:?} is not valid: use only lowercase letters, digits and \"-\""
-        ),
+        format!("emulator name {text:?} is not valid: use only lowercase letters, digits and \"-\""),
         fix,
     ))
 }
 
 impl RawEmulator {
     /// Validates the emulator `name` whose table starts at `span`.
-    fn validate(
-        &self,
-        name: &str,
-        span: Range<usize>,
-        source: &SourceText<'_>,
-    ) -> Result<EmulatorSpec, PolicyError> {
+    fn validate(&self, name: &str, span: Range<usize>, source: &SourceText<'_>) -> Result<EmulatorSpec, PolicyError> {
         let Some(kind) = &self.kind else {
             return Err(source.error(
                 span,
@@ -251,9 +235,7 @@ impl RawEmulator {
             other => {
                 return Err(source.error(
                     kind.span(),
-                    format!(
-                        "kind {other:?} of emulator {name:?} is not valid: expected \"aws\" or \"azure\""
-                    ),
+                    format!("kind {other:?} of emulator {name:?} is not valid: expected \"aws\" or \"azure\""),
                     "write kind = \"aws\" for moto or LocalStack, or kind = \"azure\" for Azurite",
                 ));
             }
@@ -263,22 +245,11 @@ impl RawEmulator {
             Some(value) => Some(read_endpoint(source, value)?),
             None => None,
         };
-        Ok(EmulatorSpec {
-            name: name.to_owned(),
-            kind,
-            endpoint,
-        })
+        Ok(EmulatorSpec { name: name.to_owned(), kind, endpoint })
     }
 
-    fn read_aws(
-        &self,
-        name: &str,
-        source: &SourceText<'_>,
-    ) -> Result<EmulatorKindSpec, PolicyError> {
-        let foreign = [
-            ("account", &self.account),
-            ("account-key", &self.account_key),
-        ];
+    fn read_aws(&self, name: &str, source: &SourceText<'_>) -> Result<EmulatorKindSpec, PolicyError> {
+        let foreign = [("account", &self.account), ("account-key", &self.account_key)];
         reject_foreign_keys(source, name, "aws", "azure", &foreign)?;
 
         let region = match &self.region {
@@ -290,23 +261,13 @@ impl RawEmulator {
             None => EmulatorKindSpec::DEFAULT_ACCESS_KEY_ID.to_owned(),
         };
         let secret_access_key = match &self.secret_access_key {
-            Some(value) => {
-                read_secret(source, value, "secret-access-key", name, "the default")?.to_owned()
-            }
+            Some(value) => read_secret(source, value, "secret-access-key", name, "the default")?.to_owned(),
             None => EmulatorKindSpec::DEFAULT_SECRET_ACCESS_KEY.to_owned(),
         };
-        Ok(EmulatorKindSpec::Aws {
-            region,
-            access_key_id,
-            secret_access_key,
-        })
+        Ok(EmulatorKindSpec::Aws { region, access_key_id, secret_access_key })
     }
 
-    fn read_azure(
-        &self,
-        name: &str,
-        source: &SourceText<'_>,
-    ) -> Result<EmulatorKindSpec, PolicyError> {
+    fn read_azure(&self, name: &str, source: &SourceText<'_>) -> Result<EmulatorKindSpec, PolicyError> {
         let foreign = [
             ("region", &self.region),
             ("access-key-id", &self.access_key_id),
@@ -322,10 +283,7 @@ impl RawEmulator {
             Some(value) => read_account_key(source, value, name)?,
             None => EmulatorKindSpec::DEFAULT_ACCOUNT_KEY.to_owned(),
         };
-        Ok(EmulatorKindSpec::Azure {
-            account,
-            account_key,
-        })
+        Ok(EmulatorKindSpec::Azure { account, account_key })
     }
 }
 
@@ -346,9 +304,7 @@ fn reject_foreign_keys(
     match first {
         Some((key, span)) => Err(source.error(
             span,
-            format!(
-                "{key} is a setting of {other_kind} emulators, but emulator {name:?} has kind {kind:?}"
-            ),
+            format!("{key} is a setting of {other_kind} emulators, but emulator {name:?} has kind {kind:?}"),
             format!("remove {key}, or set kind = {other_kind:?}"),
         )),
         None => Ok(()),
@@ -357,8 +313,7 @@ fn reject_foreign_keys(
 
 fn read_endpoint(source: &SourceText<'_>, value: &Spanned<Value>) -> Result<String, PolicyError> {
     let text = source.require_string(value, "endpoint", "endpoint = \"http://127.0.0.1:5000\"")?;
-    check_endpoint(text)
-        .map_err(|invalid| source.error(value.span(), invalid.message, invalid.fix))?;
+    check_endpoint(text).map_err(|invalid| source.error(value.span(), invalid.message, invalid.fix))?;
     Ok(text.to_owned())
 }
 
@@ -380,15 +335,10 @@ fn read_region(source: &SourceText<'_>, value: &Spanned<Value>) -> Result<String
 
 /// Reads an access key ID. It is written into the SigV4 `Authorization`
 /// header between `/` and `,` separators, so only a plain word is accepted.
-fn read_access_key_id(
-    source: &SourceText<'_>,
-    value: &Spanned<Value>,
-) -> Result<String, PolicyError> {
+fn read_access_key_id(source: &SourceText<'_>, value: &Spanned<Value>) -> Result<String, PolicyError> {
     let text = source.require_string(value, "access-key-id", "access-key-id = \"cordon\"")?;
-    let valid = !text.is_empty()
-        && text
-            .bytes()
-            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_');
+    let valid =
+        !text.is_empty() && text.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_');
     if !valid {
         return Err(source.error(
             value.span(),
@@ -407,16 +357,12 @@ fn read_access_key_id(
 /// of the Shared Key signature of every forwarded request.
 fn read_account(source: &SourceText<'_>, value: &Spanned<Value>) -> Result<String, PolicyError> {
     let text = source.require_string(value, "account", "account = \"devstoreaccount1\"")?;
-    let valid = (3..=24).contains(&text.len())
-        && text
-            .bytes()
-            .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit());
+    let valid =
+        (3..=24).contains(&text.len()) && text.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit());
     if !valid {
         return Err(source.error(
             value.span(),
-            format!(
-                "account {text:?} is not a valid storage account name: use 3 to 24 lowercase letters and digits"
-            ),
+            format!("account {text:?} is not a valid storage account name: use 3 to 24 lowercase letters and digits"),
             format!(
                 "write it like account = \"devstoreaccount1\", or remove it to use Azurite's \
                  default account {:?}",
@@ -427,18 +373,8 @@ fn read_account(source: &SourceText<'_>, value: &Spanned<Value>) -> Result<Strin
     Ok(text.to_owned())
 }
 
-fn read_account_key(
-    source: &SourceText<'_>,
-    value: &Spanned<Value>,
-    name: &str,
-) -> Result<String, PolicyError> {
-    let text = read_secret(
-        source,
-        value,
-        "account-key",
-        name,
-        "Azurite's development key",
-    )?;
+fn read_account_key(source: &SourceText<'_>, value: &Spanned<Value>, name: &str) -> Result<String, PolicyError> {
+    let text = read_secret(source, value, "account-key", name, "Azurite's development key")?;
     // The shim decodes the key with the same standard, padded alphabet
     // before it signs, so a key accepted here is one it can use.
     if BASE64.decode(text).is_err() {
@@ -466,10 +402,7 @@ fn read_secret<'v>(
         other => {
             return Err(source.error(
                 value.span(),
-                format!(
-                    "{key} of emulator {name:?} must be a string, found {}",
-                    other.type_str()
-                ),
+                format!("{key} of emulator {name:?} must be a string, found {}", other.type_str()),
                 format!("write it as a quoted string, or remove {key} to use {default}"),
             ));
         }
@@ -508,11 +441,7 @@ mod tests {
     #[test]
     fn aws_defaults_filled_in() {
         let emulators = emulators_of("[emulators.aws]\nkind = \"aws\"\n").ok();
-        let expected = EmulatorSpec {
-            name: "aws".to_owned(),
-            kind: EmulatorKindSpec::default_aws(),
-            endpoint: None,
-        };
+        let expected = EmulatorSpec { name: "aws".to_owned(), kind: EmulatorKindSpec::default_aws(), endpoint: None };
         assert_eq!(emulators, Some(vec![expected]));
     }
 
@@ -544,26 +473,18 @@ mod tests {
 
     #[test]
     fn azure_keys_are_read() {
-        let text = format!(
-            "[emulators.azurite]\nkind = \"azure\"\naccount = \"myaccount\"\naccount-key = \"{AZURE_KEY}\"\n"
-        );
-        let kind = emulators_of(&text)
-            .ok()
-            .and_then(|list| list.into_iter().next())
-            .map(|emulator| emulator.kind);
-        let expected = EmulatorKindSpec::Azure {
-            account: "myaccount".to_owned(),
-            account_key: AZURE_KEY.to_owned(),
-        };
+        let text =
+            format!("[emulators.azurite]\nkind = \"azure\"\naccount = \"myaccount\"\naccount-key = \"{AZURE_KEY}\"\n");
+        let kind = emulators_of(&text).ok().and_then(|list| list.into_iter().next()).map(|emulator| emulator.kind);
+        let expected = EmulatorKindSpec::Azure { account: "myaccount".to_owned(), account_key: AZURE_KEY.to_owned() };
         assert_eq!(kind, Some(expected));
     }
 
     #[test]
     fn emulators_keep_file_order() {
         let text = "[emulators.zeta]\nkind = \"aws\"\n[emulators.alpha]\nkind = \"azure\"\n";
-        let names: Option<Vec<String>> = emulators_of(text)
-            .ok()
-            .map(|list| list.into_iter().map(|emulator| emulator.name).collect());
+        let names: Option<Vec<String>> =
+            emulators_of(text).ok().map(|list| list.into_iter().map(|emulator| emulator.name).collect());
         assert_eq!(names, Some(vec!["zeta".to_owned(), "alpha".to_owned()]));
     }
 
@@ -586,20 +507,13 @@ mod tests {
     #[test]
     fn empty_name_rejected() {
         let error = error_of("[emulators.\"\"]\nkind = \"aws\"\n");
-        assert_eq!(
-            error.fix,
-            "name it with lowercase letters, digits and \"-\", such as [emulators.aws]"
-        );
+        assert_eq!(error.fix, "name it with lowercase letters, digits and \"-\", such as [emulators.aws]");
     }
 
     #[test]
     fn dotted_name_rejected() {
         let error = error_of("[emulators.\"a.b\"]\nkind = \"aws\"\n");
-        assert!(
-            error
-                .message
-                .starts_with("emulator name \"a.b\" is not valid")
-        );
+        assert!(error.message.starts_with("emulator name \"a.b\" is not valid"));
     }
 
     #[test]
@@ -638,20 +552,13 @@ mod tests {
     #[test]
     fn emulator_not_a_table_rejected() {
         let error = error_of("[emulators]\naws = \"aws\"\n");
-        assert_eq!(
-            error.message,
-            "invalid type: string \"aws\", expected an [emulators.NAME] table with a kind"
-        );
+        assert_eq!(error.message, "invalid type: string \"aws\", expected an [emulators.NAME] table with a kind");
     }
 
     #[test]
     fn emulators_not_a_table_rejected() {
         let error = error_of("emulators = [1]\n");
-        assert!(
-            error
-                .message
-                .contains("expected an [emulators] table of [emulators.NAME] tables")
-        );
+        assert!(error.message.contains("expected an [emulators] table of [emulators.NAME] tables"));
     }
 
     #[test]
@@ -674,17 +581,12 @@ mod tests {
     #[test]
     fn region_on_azure_rejected() {
         let error = error_of("[emulators.az]\nkind = \"azure\"\nregion = \"us-east-1\"\n");
-        assert_eq!(
-            error.message,
-            "region is a setting of aws emulators, but emulator \"az\" has kind \"azure\""
-        );
+        assert_eq!(error.message, "region is a setting of aws emulators, but emulator \"az\" has kind \"azure\"");
     }
 
     #[test]
     fn first_foreign_key_reported() {
-        let error = error_of(
-            "[emulators.az]\nkind = \"azure\"\naccess-key-id = \"a\"\nregion = \"us-east-1\"\n",
-        );
+        let error = error_of("[emulators.az]\nkind = \"azure\"\naccess-key-id = \"a\"\nregion = \"us-east-1\"\n");
         assert_eq!(error.line, Some(3));
     }
 
@@ -696,8 +598,7 @@ mod tests {
 
     #[test]
     fn bad_endpoint_positioned() {
-        let error =
-            error_of("[emulators.aws]\nkind = \"aws\"\nendpoint = \"http://10.1.2.3:5000\"\n");
+        let error = error_of("[emulators.aws]\nkind = \"aws\"\nendpoint = \"http://10.1.2.3:5000\"\n");
         assert_eq!(
             error.to_string(),
             "p.toml:3:12: endpoint \"http://10.1.2.3:5000\" is not on loopback: host \"10.1.2.3\" \
@@ -709,29 +610,19 @@ mod tests {
     #[test]
     fn endpoint_integer_is_wrong_type() {
         let error = error_of("[emulators.aws]\nkind = \"aws\"\nendpoint = 5000\n");
-        assert_eq!(
-            error.message,
-            "endpoint must be a string, found integer 5000"
-        );
+        assert_eq!(error.message, "endpoint must be a string, found integer 5000");
     }
 
     #[test]
     fn uppercase_region_rejected() {
         let error = error_of("[emulators.aws]\nkind = \"aws\"\nregion = \"US-EAST-1\"\n");
-        assert_eq!(
-            error.message,
-            "region \"US-EAST-1\" is not a valid region name"
-        );
+        assert_eq!(error.message, "region \"US-EAST-1\" is not a valid region name");
     }
 
     #[test]
     fn access_key_id_with_slash_rejected() {
         let error = error_of("[emulators.aws]\nkind = \"aws\"\naccess-key-id = \"a/b\"\n");
-        assert!(
-            error
-                .message
-                .starts_with("access-key-id \"a/b\" is not valid")
-        );
+        assert!(error.message.starts_with("access-key-id \"a/b\" is not valid"));
     }
 
     #[test]
@@ -743,10 +634,7 @@ mod tests {
     #[test]
     fn empty_secret_rejected() {
         let error = error_of("[emulators.aws]\nkind = \"aws\"\nsecret-access-key = \"\"\n");
-        assert_eq!(
-            error.message,
-            "secret-access-key of emulator \"aws\" is empty"
-        );
+        assert_eq!(error.message, "secret-access-key of emulator \"aws\" is empty");
     }
 
     #[test]
@@ -762,21 +650,13 @@ mod tests {
     #[test]
     fn short_account_rejected() {
         let error = error_of("[emulators.az]\nkind = \"azure\"\naccount = \"ab\"\n");
-        assert!(
-            error
-                .message
-                .contains("use 3 to 24 lowercase letters and digits")
-        );
+        assert!(error.message.contains("use 3 to 24 lowercase letters and digits"));
     }
 
     #[test]
     fn account_with_dash_rejected() {
         let error = error_of("[emulators.az]\nkind = \"azure\"\naccount = \"dev-store\"\n");
-        assert!(
-            error
-                .message
-                .starts_with("account \"dev-store\" is not a valid")
-        );
+        assert!(error.message.starts_with("account \"dev-store\" is not a valid"));
     }
 
     #[test]
@@ -785,10 +665,7 @@ mod tests {
         let error = error_of(&text);
         assert_eq!(
             (error.line, error.message.as_str()),
-            (
-                Some(3),
-                "account-key of emulator \"az\" is not valid base64"
-            )
+            (Some(3), "account-key of emulator \"az\" is not valid base64")
         );
     }
 
@@ -824,10 +701,7 @@ mod tests {
 
     #[test]
     fn debug_redacts_azure_key() {
-        let kind = EmulatorKindSpec::Azure {
-            account: "acct".to_owned(),
-            account_key: AZURE_KEY.to_owned(),
-        };
+        let kind = EmulatorKindSpec::Azure { account: "acct".to_owned(), account_key: AZURE_KEY.to_owned() };
         assert!(!format!("{kind:#?}").contains(AZURE_KEY));
     }
 
@@ -856,9 +730,6 @@ mod tests {
     #[test]
     fn serialised_azure_key_redacted() {
         let json = serde_json::to_string(&EmulatorKindSpec::default_azure()).unwrap_or_default();
-        assert_eq!(
-            json,
-            "{\"kind\":\"azure\",\"account\":\"devstoreaccount1\",\"account_key\":\"<redacted>\"}"
-        );
+        assert_eq!(json, "{\"kind\":\"azure\",\"account\":\"devstoreaccount1\",\"account_key\":\"<redacted>\"}");
     }
 }

@@ -54,10 +54,7 @@ pub(crate) fn check_endpoint(text: &str) -> Result<(), InvalidEndpoint> {
 
     check_scheme(text, &uri)?;
     let Some(authority) = uri.authority().map(http::uri::Authority::as_str) else {
-        return invalid(
-            format!("endpoint {text:?} has no host"),
-            format!("write it like endpoint = {EXAMPLE}"),
-        );
+        return invalid(format!("endpoint {text:?} has no host"), format!("write it like endpoint = {EXAMPLE}"));
     };
     if authority.contains('@') {
         return invalid(
@@ -84,16 +81,13 @@ pub(crate) fn check_endpoint(text: &str) -> Result<(), InvalidEndpoint> {
 fn check_scheme(text: &str, uri: &Uri) -> Result<(), InvalidEndpoint> {
     let message = match uri.scheme_str() {
         Some(scheme) if scheme.eq_ignore_ascii_case("http") => return Ok(()),
-        Some(scheme) if scheme.eq_ignore_ascii_case("https") => format!(
-            "endpoint {text:?} uses https, but emulators on loopback are reached over plain http"
-        ),
+        Some(scheme) if scheme.eq_ignore_ascii_case("https") => {
+            format!("endpoint {text:?} uses https, but emulators on loopback are reached over plain http")
+        }
         Some(scheme) => format!("endpoint {text:?} uses the scheme {scheme:?}, not http"),
         None => format!("endpoint {text:?} has no scheme"),
     };
-    Err(InvalidEndpoint {
-        message,
-        fix: format!("start it with \"http://\", like endpoint = {EXAMPLE}"),
-    })
+    Err(InvalidEndpoint { message, fix: format!("start it with \"http://\", like endpoint = {EXAMPLE}") })
 }
 
 /// Splits an authority into its host, without brackets for IPv6, and the
@@ -123,8 +117,7 @@ fn check_port(text: &str, port: Option<&str>) -> Result<(), InvalidEndpoint> {
             });
         }
     };
-    let valid = port.bytes().all(|byte| byte.is_ascii_digit())
-        && port.parse::<u16>().is_ok_and(|number| number != 0);
+    let valid = port.bytes().all(|byte| byte.is_ascii_digit()) && port.parse::<u16>().is_ok_and(|number| number != 0);
     if valid {
         Ok(())
     } else {
@@ -140,19 +133,14 @@ fn check_port(text: &str, port: Option<&str>) -> Result<(), InvalidEndpoint> {
 /// rejected.
 fn check_loopback(text: &str, host: &str) -> Result<(), InvalidEndpoint> {
     let loopback = host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<Ipv4Addr>()
-            .is_ok_and(|address| address.is_loopback())
-        || host
-            .parse::<Ipv6Addr>()
-            .is_ok_and(|address| address.is_loopback());
+        || host.parse::<Ipv4Addr>().is_ok_and(|address| address.is_loopback())
+        || host.parse::<Ipv6Addr>().is_ok_and(|address| address.is_loopback());
     if loopback {
         return Ok(());
     }
     Err(InvalidEndpoint {
         message: format!("endpoint {text:?} is not on loopback: host {host:?}"),
-        fix: "run the emulator on this machine and use 127.0.0.1, [::1] or localhost as the host"
-            .to_owned(),
+        fix: "run the emulator on this machine and use 127.0.0.1, [::1] or localhost as the host".to_owned(),
     })
 }
 
@@ -212,18 +200,12 @@ mod tests {
 
     #[test]
     fn missing_scheme_rejected() {
-        assert_eq!(
-            message_of("127.0.0.1:5000"),
-            "endpoint \"127.0.0.1:5000\" has no scheme"
-        );
+        assert_eq!(message_of("127.0.0.1:5000"), "endpoint \"127.0.0.1:5000\" has no scheme");
     }
 
     #[test]
     fn missing_scheme_fix_shows_http() {
-        assert_eq!(
-            fix_of("127.0.0.1:5000"),
-            "start it with \"http://\", like endpoint = \"http://127.0.0.1:5000\""
-        );
+        assert_eq!(fix_of("127.0.0.1:5000"), "start it with \"http://\", like endpoint = \"http://127.0.0.1:5000\"");
     }
 
     #[test]
@@ -261,10 +243,7 @@ mod tests {
 
     #[test]
     fn missing_port_rejected() {
-        assert_eq!(
-            message_of("http://127.0.0.1"),
-            "endpoint \"http://127.0.0.1\" has no port"
-        );
+        assert_eq!(message_of("http://127.0.0.1"), "endpoint \"http://127.0.0.1\" has no port");
     }
 
     #[test]
@@ -312,9 +291,7 @@ mod tests {
 
     #[test]
     fn user_information_rejected() {
-        assert!(
-            message_of("http://user:pass@127.0.0.1:5000").contains("contains user information")
-        );
+        assert!(message_of("http://user:pass@127.0.0.1:5000").contains("contains user information"));
     }
 
     #[test]

@@ -21,10 +21,7 @@ impl TableShape for RawEnv {
 /// A name may not be empty or contain `=` or NUL, and a value may not
 /// contain NUL, because the C-style `NAME=value` strings that WASI passes to
 /// the guest could not represent them.
-pub(crate) fn validate_env(
-    source: &SourceText<'_>,
-    raw: &RawEnv,
-) -> Result<Vec<(String, String)>, PolicyError> {
+pub(crate) fn validate_env(source: &SourceText<'_>, raw: &RawEnv) -> Result<Vec<(String, String)>, PolicyError> {
     let mut variables = Vec::with_capacity(raw.len());
     for (name, value) in raw {
         check_name(source, name)?;
@@ -39,15 +36,9 @@ pub(crate) fn validate_env(
 fn check_name(source: &SourceText<'_>, name: &Spanned<String>) -> Result<(), PolicyError> {
     let text = name.get_ref();
     let problem = if text.is_empty() {
-        Some((
-            "environment variable name is empty".to_owned(),
-            "give the variable a name or remove the line",
-        ))
+        Some(("environment variable name is empty".to_owned(), "give the variable a name or remove the line"))
     } else if text.contains('=') {
-        Some((
-            format!("environment variable name {text:?} contains \"=\""),
-            "remove the \"=\" from the name",
-        ))
+        Some((format!("environment variable name {text:?} contains \"=\""), "remove the \"=\" from the name"))
     } else if text.contains('\0') {
         Some((
             format!("environment variable name {text:?} contains a NUL character"),
@@ -62,24 +53,14 @@ fn check_name(source: &SourceText<'_>, name: &Spanned<String>) -> Result<(), Pol
     }
 }
 
-fn read_value<'v>(
-    source: &SourceText<'_>,
-    name: &str,
-    value: &'v Spanned<Value>,
-) -> Result<&'v str, PolicyError> {
+fn read_value<'v>(source: &SourceText<'_>, name: &str, value: &'v Spanned<Value>) -> Result<&'v str, PolicyError> {
     let text = match value.get_ref() {
         Value::String(text) => text,
         other => {
             return Err(source.error(
                 value.span(),
-                format!(
-                    "environment variable {name} must be a string, found {} {other}",
-                    other.type_str()
-                ),
-                format!(
-                    "quote the value, for example {name} = \"{}\"",
-                    unquoted(other)
-                ),
+                format!("environment variable {name} must be a string, found {} {other}", other.type_str()),
+                format!("quote the value, for example {name} = \"{}\"", unquoted(other)),
             ));
         }
     };
@@ -97,9 +78,7 @@ fn read_value<'v>(
 /// tables fall back to "value", since quoting them makes no sense.
 fn unquoted(value: &Value) -> String {
     match value {
-        Value::Integer(_) | Value::Float(_) | Value::Boolean(_) | Value::Datetime(_) => {
-            value.to_string()
-        }
+        Value::Integer(_) | Value::Float(_) | Value::Boolean(_) | Value::Datetime(_) => value.to_string(),
         _ => "value".to_owned(),
     }
 }
@@ -126,14 +105,7 @@ mod tests {
     #[test]
     fn variables_sorted_by_name() {
         let env = env_of("[env]\nZED = \"z\"\nLANG = \"C.UTF-8\"\nA = \"\"\n").ok();
-        assert_eq!(
-            env,
-            Some(vec![
-                pair("A", ""),
-                pair("LANG", "C.UTF-8"),
-                pair("ZED", "z")
-            ])
-        );
+        assert_eq!(env, Some(vec![pair("A", ""), pair("LANG", "C.UTF-8"), pair("ZED", "z")]));
     }
 
     #[test]
@@ -153,10 +125,7 @@ mod tests {
 
     #[test]
     fn empty_name_rejected() {
-        assert_eq!(
-            error_of("[env]\n\"\" = \"x\"\n").message,
-            "environment variable name is empty"
-        );
+        assert_eq!(error_of("[env]\n\"\" = \"x\"\n").message, "environment variable name is empty");
     }
 
     #[test]
@@ -168,10 +137,7 @@ mod tests {
     #[test]
     fn value_with_nul_rejected() {
         let error = error_of("[env]\nA = \"x\\u0000y\"\n");
-        assert_eq!(
-            error.message,
-            "value of environment variable A contains a NUL character"
-        );
+        assert_eq!(error.message, "value of environment variable A contains a NUL character");
     }
 
     #[test]

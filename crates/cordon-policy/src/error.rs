@@ -104,12 +104,7 @@ impl<'a> SourceText<'a> {
     }
 
     /// Builds an error pointing at the start of `span`.
-    pub(crate) fn error(
-        &self,
-        span: Range<usize>,
-        message: impl Into<String>,
-        fix: impl Into<String>,
-    ) -> PolicyError {
+    pub(crate) fn error(&self, span: Range<usize>, message: impl Into<String>, fix: impl Into<String>) -> PolicyError {
         let (line, column) = line_and_column(self.text, span.start);
         PolicyError {
             origin: self.origin.to_owned(),
@@ -239,31 +234,19 @@ mod tests {
 
     #[test]
     fn read_error_names_file() {
-        let error = PolicyError::read(
-            Path::new("missing.toml"),
-            io::Error::new(io::ErrorKind::NotFound, "not there"),
-        );
-        assert_eq!(
-            error.to_string(),
-            "cannot read policy missing.toml: not there (fix: check the path)"
-        );
+        let error = PolicyError::read(Path::new("missing.toml"), io::Error::new(io::ErrorKind::NotFound, "not there"));
+        assert_eq!(error.to_string(), "cannot read policy missing.toml: not there (fix: check the path)");
     }
 
     #[test]
     fn read_error_has_io_source() {
-        let error = PolicyError::read(
-            Path::new("missing.toml"),
-            io::Error::new(io::ErrorKind::NotFound, "not there"),
-        );
+        let error = PolicyError::read(Path::new("missing.toml"), io::Error::new(io::ErrorKind::NotFound, "not there"));
         assert!(std::error::Error::source(&error).is_some());
     }
 
     #[test]
     fn read_error_has_no_position() {
-        let error = PolicyError::read(
-            Path::new("missing.toml"),
-            io::Error::new(io::ErrorKind::NotFound, "not there"),
-        );
+        let error = PolicyError::read(Path::new("missing.toml"), io::Error::new(io::ErrorKind::NotFound, "not there"));
         assert_eq!(error.line(), None);
     }
 }

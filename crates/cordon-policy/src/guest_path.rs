@@ -25,10 +25,7 @@ pub(crate) fn check_guest_path(key: &str, path: &str) -> Result<(), InvalidGuest
         return invalid(format!("{key} is empty"), example.to_owned());
     }
     if path.contains('\0') {
-        return invalid(
-            format!("{key} {path:?} contains a NUL character"),
-            "remove the NUL character".to_owned(),
-        );
+        return invalid(format!("{key} {path:?} contains a NUL character"), "remove the NUL character".to_owned());
     }
     let Some(relative) = path.strip_prefix('/') else {
         return invalid(
@@ -52,9 +49,7 @@ pub(crate) fn check_guest_path(key: &str, path: &str) -> Result<(), InvalidGuest
         }
         if component.is_empty() {
             return invalid(
-                format!(
-                    "{key} {path:?} contains an empty component (a repeated or trailing \"/\")"
-                ),
+                format!("{key} {path:?} contains an empty component (a repeated or trailing \"/\")"),
                 suggest_without_empty_components(relative),
             );
         }
@@ -105,10 +100,7 @@ mod tests {
 
     #[test]
     fn relative_path_rejected() {
-        assert_eq!(
-            message_of("workspace"),
-            "guest \"workspace\" is not an absolute path"
-        );
+        assert_eq!(message_of("workspace"), "guest \"workspace\" is not an absolute path");
     }
 
     #[test]
@@ -128,18 +120,12 @@ mod tests {
 
     #[test]
     fn parent_component_rejected() {
-        assert_eq!(
-            message_of("/a/../b"),
-            "guest \"/a/../b\" contains a \"..\" component"
-        );
+        assert_eq!(message_of("/a/../b"), "guest \"/a/../b\" contains a \"..\" component");
     }
 
     #[test]
     fn current_component_rejected() {
-        assert_eq!(
-            message_of("/a/./b"),
-            "guest \"/a/./b\" contains a \".\" component"
-        );
+        assert_eq!(message_of("/a/./b"), "guest \"/a/./b\" contains a \".\" component");
     }
 
     #[test]
@@ -164,10 +150,7 @@ mod tests {
 
     #[test]
     fn nul_rejected() {
-        assert_eq!(
-            message_of("/a\0b"),
-            "guest \"/a\\0b\" contains a NUL character"
-        );
+        assert_eq!(message_of("/a\0b"), "guest \"/a\\0b\" contains a NUL character");
     }
 
     #[test]

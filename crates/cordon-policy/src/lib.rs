@@ -83,10 +83,7 @@ mod tests {
         };
         let mut paths: Vec<PathBuf> = entries
             .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-            .filter(|path| {
-                path.extension()
-                    .is_some_and(|extension| extension == "toml")
-            })
+            .filter(|path| path.extension().is_some_and(|extension| extension == "toml"))
             .collect();
         paths.sort();
         paths
@@ -97,9 +94,7 @@ mod tests {
             Ok(dir) => dir,
             Err(error) => panic!("cannot create a temporary workspace: {error}"),
         };
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../policies")
-            .join(name);
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../policies").join(name);
         Policy::load(&path, workspace.path())
     }
 
@@ -110,10 +105,7 @@ mod tests {
             Err(error) => panic!("cannot create a temporary workspace: {error}"),
         };
         let paths = shipped_policies();
-        assert!(
-            paths.len() >= 3,
-            "expected at least 3 shipped policies, found {paths:?}"
-        );
+        assert!(paths.len() >= 3, "expected at least 3 shipped policies, found {paths:?}");
         for path in paths {
             if let Err(error) = Policy::load(&path, workspace.path()) {
                 panic!("shipped policy rejected: {error}");
@@ -123,10 +115,8 @@ mod tests {
 
     #[test]
     fn shipped_deny_all_grants_nothing() {
-        let policy = load_shipped("deny-all.toml").map(|policy| Policy {
-            origin: Policy::DENY_ALL_ORIGIN.to_owned(),
-            ..policy
-        });
+        let policy =
+            load_shipped("deny-all.toml").map(|policy| Policy { origin: Policy::DENY_ALL_ORIGIN.to_owned(), ..policy });
         assert_eq!(policy.ok(), Some(Policy::deny_all()));
     }
 
@@ -134,26 +124,17 @@ mod tests {
     fn shipped_read_only_mounts_workspace() {
         let policy = load_shipped("workspace-read-only.toml").ok();
         let summary = policy.map(|policy| {
-            let mounts: Vec<(String, Access)> = policy
-                .mounts
-                .iter()
-                .map(|mount| (mount.guest.clone(), mount.access))
-                .collect();
+            let mounts: Vec<(String, Access)> =
+                policy.mounts.iter().map(|mount| (mount.guest.clone(), mount.access)).collect();
             (mounts, policy.scratch.is_some(), policy.cwd)
         });
-        let expected = (
-            vec![("/workspace".to_owned(), Access::ReadOnly)],
-            false,
-            Some("/workspace".to_owned()),
-        );
+        let expected = (vec![("/workspace".to_owned(), Access::ReadOnly)], false, Some("/workspace".to_owned()));
         assert_eq!(summary, Some(expected));
     }
 
     #[test]
     fn shipped_read_only_sets_lang() {
-        let env = load_shipped("workspace-read-only.toml")
-            .map(|policy| policy.env)
-            .ok();
+        let env = load_shipped("workspace-read-only.toml").map(|policy| policy.env).ok();
         assert_eq!(env, Some(vec![("LANG".to_owned(), "C.UTF-8".to_owned())]));
     }
 
@@ -161,16 +142,9 @@ mod tests {
     fn shipped_read_write_has_scratch() {
         let policy = load_shipped("workspace-read-write.toml").ok();
         let summary = policy.map(|policy| {
-            let mounts: Vec<(String, Access)> = policy
-                .mounts
-                .iter()
-                .map(|mount| (mount.guest.clone(), mount.access))
-                .collect();
-            (
-                mounts,
-                policy.scratch.map(|scratch| scratch.guest),
-                policy.cwd,
-            )
+            let mounts: Vec<(String, Access)> =
+                policy.mounts.iter().map(|mount| (mount.guest.clone(), mount.access)).collect();
+            (mounts, policy.scratch.map(|scratch| scratch.guest), policy.cwd)
         });
         let expected = (
             vec![("/workspace".to_owned(), Access::ReadWrite)],
@@ -190,17 +164,9 @@ mod tests {
     #[test]
     fn shipped_cloud_emulated_grants_files() {
         let policy = load_cloud_emulated();
-        let mounts: Vec<(String, Access)> = policy
-            .mounts
-            .iter()
-            .map(|mount| (mount.guest.clone(), mount.access))
-            .collect();
-        let summary = (
-            mounts,
-            policy.scratch.map(|scratch| scratch.guest),
-            policy.cwd,
-            policy.env,
-        );
+        let mounts: Vec<(String, Access)> =
+            policy.mounts.iter().map(|mount| (mount.guest.clone(), mount.access)).collect();
+        let summary = (mounts, policy.scratch.map(|scratch| scratch.guest), policy.cwd, policy.env);
         let expected = (
             vec![("/workspace".to_owned(), Access::ReadOnly)],
             Some("/scratch".to_owned()),
@@ -213,16 +179,8 @@ mod tests {
     #[test]
     fn shipped_cloud_emulated_emulators() {
         let expected = vec![
-            EmulatorSpec {
-                name: "aws".to_owned(),
-                kind: EmulatorKindSpec::default_aws(),
-                endpoint: None,
-            },
-            EmulatorSpec {
-                name: "azure".to_owned(),
-                kind: EmulatorKindSpec::default_azure(),
-                endpoint: None,
-            },
+            EmulatorSpec { name: "aws".to_owned(), kind: EmulatorKindSpec::default_aws(), endpoint: None },
+            EmulatorSpec { name: "azure".to_owned(), kind: EmulatorKindSpec::default_azure(), endpoint: None },
         ];
         assert_eq!(load_cloud_emulated().network.emulators, expected);
     }
@@ -233,10 +191,8 @@ mod tests {
             hosts: hosts.iter().map(|host| (*host).to_owned()).collect(),
             emulator: emulator.to_owned(),
         };
-        let expected = vec![
-            route(&["*.amazonaws.com", "amazonaws.com"], "aws"),
-            route(&["*.blob.core.windows.net"], "azure"),
-        ];
+        let expected =
+            vec![route(&["*.amazonaws.com", "amazonaws.com"], "aws"), route(&["*.blob.core.windows.net"], "azure")];
         assert_eq!(load_cloud_emulated().network.routes, expected);
     }
 
@@ -251,11 +207,7 @@ mod tests {
                 "dynamodb:DeleteTable".to_owned(),
                 "sqs:DeleteQueue".to_owned(),
             ],
-            Some(vec![
-                "us-east-1".to_owned(),
-                "us-west-2".to_owned(),
-                "eu-west-1".to_owned(),
-            ]),
+            Some(vec!["us-east-1".to_owned(), "us-west-2".to_owned(), "eu-west-1".to_owned()]),
             None,
         );
         assert_eq!(rules, expected);
@@ -264,10 +216,7 @@ mod tests {
     #[test]
     fn shipped_cloud_emulated_default_budgets() {
         let network = load_cloud_emulated().network;
-        assert_eq!(
-            (network.budgets, network.timeouts),
-            (BudgetSpec::default(), TimeoutSpec::default())
-        );
+        assert_eq!((network.budgets, network.timeouts), (BudgetSpec::default(), TimeoutSpec::default()));
     }
 
     #[test]

@@ -72,8 +72,7 @@ impl Limits {
     /// 4 GiB is all that a 32-bit linear memory can address.
     pub const MEMORY_RANGE: RangeInclusive<u64> = 64 * KIB..=4 * GIB;
     /// Accepted timeouts.
-    pub const TIMEOUT_RANGE: RangeInclusive<Duration> =
-        Duration::from_millis(1)..=Duration::from_hours(1);
+    pub const TIMEOUT_RANGE: RangeInclusive<Duration> = Duration::from_millis(1)..=Duration::from_hours(1);
     /// Accepted stdout and stderr sizes in bytes.
     pub const OUTPUT_RANGE: RangeInclusive<u64> = 1..=GIB;
     /// Accepted table element counts.
@@ -128,10 +127,7 @@ impl Default for Limits {
 }
 
 /// Writes a duration as whole milliseconds.
-pub(crate) fn serialize_millis<S: Serializer>(
-    duration: &Duration,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
+pub(crate) fn serialize_millis<S: Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
     // A validated timeout is at most one hour. A larger one set by a caller
     // saturates rather than failing the whole serialisation.
     let millis = u64::try_from(duration.as_millis()).unwrap_or(u64::MAX);
@@ -212,23 +208,13 @@ pub(crate) struct Limit {
 }
 
 impl Limit {
-    const FUEL: Limit = Limit::count(
-        "fuel",
-        "instructions",
-        &Limits::FUEL_RANGE,
-        Limits::DEFAULT_FUEL,
-    );
+    const FUEL: Limit = Limit::count("fuel", "instructions", &Limits::FUEL_RANGE, Limits::DEFAULT_FUEL);
     const MEMORY: Limit = Limit::bytes("memory", &Limits::MEMORY_RANGE, Limits::DEFAULT_MEMORY);
-    const TIMEOUT: Limit =
-        Limit::duration("timeout", &Limits::TIMEOUT_RANGE, Limits::DEFAULT_TIMEOUT);
+    const TIMEOUT: Limit = Limit::duration("timeout", &Limits::TIMEOUT_RANGE, Limits::DEFAULT_TIMEOUT);
     const STDOUT: Limit = Limit::bytes("stdout", &Limits::OUTPUT_RANGE, Limits::DEFAULT_STDOUT);
     const STDERR: Limit = Limit::bytes("stderr", &Limits::OUTPUT_RANGE, Limits::DEFAULT_STDERR);
-    const TABLE_ELEMENTS: Limit = Limit::count(
-        "table-elements",
-        "",
-        &Limits::TABLE_ELEMENTS_RANGE,
-        Limits::DEFAULT_TABLE_ELEMENTS,
-    );
+    const TABLE_ELEMENTS: Limit =
+        Limit::count("table-elements", "", &Limits::TABLE_ELEMENTS_RANGE, Limits::DEFAULT_TABLE_ELEMENTS);
     const INSTANCES: Limit = Limit {
         key: "instances",
         measure: Measure::Count(""),
@@ -252,11 +238,7 @@ impl Limit {
         }
     }
 
-    pub(crate) const fn bytes(
-        key: &'static str,
-        range: &RangeInclusive<u64>,
-        default: u64,
-    ) -> Limit {
+    pub(crate) const fn bytes(key: &'static str, range: &RangeInclusive<u64>, default: u64) -> Limit {
         Limit {
             key,
             measure: Measure::Bytes,
@@ -266,11 +248,7 @@ impl Limit {
         }
     }
 
-    pub(crate) const fn duration(
-        key: &'static str,
-        range: &RangeInclusive<Duration>,
-        default: Duration,
-    ) -> Limit {
+    pub(crate) const fn duration(key: &'static str, range: &RangeInclusive<Duration>, default: Duration) -> Limit {
         Limit {
             key,
             measure: Measure::Duration,
@@ -312,12 +290,7 @@ impl Limit {
     fn out_of_range(&self, source: &SourceText<'_>, value: &Spanned<Value>) -> PolicyError {
         source.error(
             value.span(),
-            format!(
-                "{} {} is out of range: accepted {}",
-                self.key,
-                value.get_ref(),
-                self.describe_range()
-            ),
+            format!("{} {} is out of range: accepted {}", self.key, value.get_ref(), self.describe_range()),
             format!(
                 "choose a value in that range, or remove the key to use the default of {}",
                 self.show(self.default)
@@ -325,34 +298,20 @@ impl Limit {
         )
     }
 
-    fn wrong_type(
-        &self,
-        source: &SourceText<'_>,
-        value: &Spanned<Value>,
-        expected: &str,
-    ) -> PolicyError {
+    fn wrong_type(&self, source: &SourceText<'_>, value: &Spanned<Value>, expected: &str) -> PolicyError {
         let example = match self.measure {
             Measure::Count(_) => self.show(self.default),
             Measure::Bytes | Measure::Duration => format!("\"{}\"", self.show(self.default)),
         };
         source.error(
             value.span(),
-            format!(
-                "{} must be {expected}, found {} {}",
-                self.key,
-                value.get_ref().type_str(),
-                value.get_ref()
-            ),
+            format!("{} must be {expected}, found {} {}", self.key, value.get_ref().type_str(), value.get_ref()),
             format!("write it like {} = {example}", self.key),
         )
     }
 }
 
-pub(crate) fn read_count(
-    source: &SourceText<'_>,
-    limit: &Limit,
-    value: &Spanned<Value>,
-) -> Result<u64, PolicyError> {
+pub(crate) fn read_count(source: &SourceText<'_>, limit: &Limit, value: &Spanned<Value>) -> Result<u64, PolicyError> {
     let Value::Integer(number) = value.get_ref() else {
         return Err(limit.wrong_type(source, value, "an integer"));
     };
@@ -362,11 +321,7 @@ pub(crate) fn read_count(
     }
 }
 
-pub(crate) fn read_size(
-    source: &SourceText<'_>,
-    limit: &Limit,
-    value: &Spanned<Value>,
-) -> Result<u64, PolicyError> {
+pub(crate) fn read_size(source: &SourceText<'_>, limit: &Limit, value: &Spanned<Value>) -> Result<u64, PolicyError> {
     let bytes = match value.get_ref() {
         Value::Integer(number) => u64::try_from(*number).ok(),
         Value::String(text) => match parse_size(text) {
@@ -374,11 +329,7 @@ pub(crate) fn read_size(
             Err(error) => return Err(size_error(source, limit, value, &error)),
         },
         _ => {
-            return Err(limit.wrong_type(
-                source,
-                value,
-                "an integer number of bytes or a string with a unit",
-            ));
+            return Err(limit.wrong_type(source, value, "an integer number of bytes or a string with a unit"));
         }
     };
     match bytes {
@@ -387,20 +338,10 @@ pub(crate) fn read_size(
     }
 }
 
-fn size_error(
-    source: &SourceText<'_>,
-    limit: &Limit,
-    value: &Spanned<Value>,
-    error: &SizeError,
-) -> PolicyError {
+fn size_error(source: &SourceText<'_>, limit: &Limit, value: &Spanned<Value>, error: &SizeError) -> PolicyError {
     let example_number = match error {
         SizeError::UnknownUnit { number, .. } => number.clone(),
-        _ => limit
-            .show(limit.default)
-            .split(' ')
-            .next()
-            .unwrap_or("1")
-            .to_owned(),
+        _ => limit.show(limit.default).split(' ').next().unwrap_or("1").to_owned(),
     };
     let fix = match error {
         SizeError::NotWholeBytes => format!(
@@ -410,11 +351,7 @@ fn size_error(
         SizeError::TooLarge => format!("choose a size in the range {}", limit.describe_range()),
         _ => format!("use a unit such as \"{example_number} MiB\" or \"{example_number} MB\""),
     };
-    source.error(
-        value.span(),
-        format!("{} {} is not a size: {error}", limit.key, value.get_ref()),
-        fix,
-    )
+    source.error(value.span(), format!("{} {} is not a size: {error}", limit.key, value.get_ref()), fix)
 }
 
 pub(crate) fn read_duration(
@@ -428,19 +365,11 @@ pub(crate) fn read_duration(
     let duration = humantime::parse_duration(text.trim()).map_err(|error| {
         source.error(
             value.span(),
-            format!(
-                "{} {} is not a duration: {error}",
-                limit.key,
-                value.get_ref()
-            ),
+            format!("{} {} is not a duration: {error}", limit.key, value.get_ref()),
             "write a duration such as \"250ms\", \"5s\" or \"2m\"",
         )
     })?;
-    if limit.contains(duration.as_nanos()) {
-        Ok(duration)
-    } else {
-        Err(limit.out_of_range(source, value))
-    }
+    if limit.contains(duration.as_nanos()) { Ok(duration) } else { Err(limit.out_of_range(source, value)) }
 }
 
 #[cfg(test)]
@@ -456,8 +385,7 @@ mod tests {
     fn limits_from(body: &str) -> Result<Limits, PolicyError> {
         let text = format!("[limits]\n{body}");
         let source = SourceText::new("test.toml", &text);
-        let document: Document =
-            toml::from_str(&text).map_err(|error| source.toml_error(&error))?;
+        let document: Document = toml::from_str(&text).map_err(|error| source.toml_error(&error))?;
         document.limits.validate(&source)
     }
 
@@ -511,10 +439,7 @@ mod tests {
 
     #[test]
     fn memory_accepts_integer_bytes() {
-        assert_eq!(
-            limits_from("memory = 131072").map(|l| l.memory).ok(),
-            Some(128 * KIB)
-        );
+        assert_eq!(limits_from("memory = 131072").map(|l| l.memory).ok(), Some(128 * KIB));
     }
 
     #[test]
@@ -529,9 +454,7 @@ mod tests {
             ("\"1 GiB\"", GIB),
         ];
         for (written, bytes) in cases {
-            let memory = limits_from(&format!("memory = {written}"))
-                .map(|l| l.memory)
-                .ok();
+            let memory = limits_from(&format!("memory = {written}")).map(|l| l.memory).ok();
             assert_eq!(memory, Some(bytes), "memory = {written}");
         }
     }
@@ -544,9 +467,7 @@ mod tests {
 
     #[test]
     fn fuel_accepts_underscores() {
-        let fuel = limits_from("fuel = 10_000_000_000_000")
-            .map(|l| l.fuel)
-            .ok();
+        let fuel = limits_from("fuel = 10_000_000_000_000").map(|l| l.fuel).ok();
         assert_eq!(fuel, Some(10_000_000_000_000));
     }
 
@@ -566,10 +487,7 @@ mod tests {
 
     #[test]
     fn bad_duration_rejected() {
-        assert!(
-            message_of("timeout = \"5 parsecs\"")
-                .contains("timeout \"5 parsecs\" is not a duration")
-        );
+        assert!(message_of("timeout = \"5 parsecs\"").contains("timeout \"5 parsecs\" is not a duration"));
     }
 
     #[test]
@@ -682,17 +600,12 @@ mod tests {
 
     #[test]
     fn unknown_limit_key_positioned() {
-        assert!(
-            message_of("fuel = 1\nfool = 2").starts_with("test.toml:3:1: unknown field `fool`")
-        );
+        assert!(message_of("fuel = 1\nfool = 2").starts_with("test.toml:3:1: unknown field `fool`"));
     }
 
     #[test]
     fn validate_rejects_zero_fuel() {
-        let limits = Limits {
-            fuel: 0,
-            ..Limits::default()
-        };
+        let limits = Limits { fuel: 0, ..Limits::default() };
         assert_eq!(
             limits.validate(),
             Err("fuel 0 is out of range: accepted 1 to 10000000000000 instructions".to_owned())
@@ -701,22 +614,13 @@ mod tests {
 
     #[test]
     fn validate_rejects_long_timeout() {
-        let limits = Limits {
-            timeout: Duration::from_hours(2),
-            ..Limits::default()
-        };
-        assert_eq!(
-            limits.validate(),
-            Err("timeout 2h is out of range: accepted 1ms to 1h".to_owned())
-        );
+        let limits = Limits { timeout: Duration::from_hours(2), ..Limits::default() };
+        assert_eq!(limits.validate(), Err("timeout 2h is out of range: accepted 1ms to 1h".to_owned()));
     }
 
     #[test]
     fn timeout_serialises_as_millis() {
         let json = serde_json::to_value(Limits::default()).ok();
-        assert_eq!(
-            json.and_then(|v| v.get("timeout_ms").cloned()),
-            Some(5000.into())
-        );
+        assert_eq!(json.and_then(|v| v.get("timeout_ms").cloned()), Some(5000.into()));
     }
 }

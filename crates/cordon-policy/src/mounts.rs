@@ -130,11 +130,7 @@ impl RawMount {
             ));
         };
         let Some(guest) = &self.guest else {
-            return Err(source.error(
-                span,
-                "[[fs]] entry has no guest",
-                "add guest = \"/workspace\"",
-            ));
+            return Err(source.error(span, "[[fs]] entry has no guest", "add guest = \"/workspace\""));
         };
         let Some(access) = &self.access else {
             return Err(source.error(
@@ -147,11 +143,7 @@ impl RawMount {
         let host = resolve_host(source, host, workspace)?;
         let guest = read_guest_path(source, guest)?;
         let access = read_access(source, access)?;
-        Ok(Mount {
-            host,
-            guest,
-            access,
-        })
+        Ok(Mount { host, guest, access })
     }
 
     /// Span of the `guest` value, for the duplicate check.
@@ -173,17 +165,11 @@ impl TableShape for RawScratch {
 
 impl RawScratch {
     /// Validates the table that starts at `span`.
-    pub(crate) fn validate(
-        &self,
-        span: Range<usize>,
-        source: &SourceText<'_>,
-    ) -> Result<Scratch, PolicyError> {
+    pub(crate) fn validate(&self, span: Range<usize>, source: &SourceText<'_>) -> Result<Scratch, PolicyError> {
         let Some(guest) = &self.guest else {
             return Err(source.error(span, "[scratch] has no guest", "add guest = \"/scratch\""));
         };
-        Ok(Scratch {
-            guest: read_guest_path(source, guest)?,
-        })
+        Ok(Scratch { guest: read_guest_path(source, guest)? })
     }
 
     /// Span of the `guest` value, for the duplicate check.
@@ -207,10 +193,7 @@ pub(crate) struct GuestClaim<'a> {
 /// directory the guest sees. Nested paths such as `/workspace` and
 /// `/workspace/out` stay allowed, because WASI resolves a path through the
 /// preopen with the longest matching prefix.
-pub(crate) fn check_unique_guests(
-    source: &SourceText<'_>,
-    mut claims: Vec<GuestClaim<'_>>,
-) -> Result<(), PolicyError> {
+pub(crate) fn check_unique_guests(source: &SourceText<'_>, mut claims: Vec<GuestClaim<'_>>) -> Result<(), PolicyError> {
     claims.sort_by_key(|claim| claim.span.start);
 
     let mut first_claims: HashMap<&str, &GuestClaim<'_>> = HashMap::new();
@@ -235,8 +218,7 @@ pub(crate) fn check_unique_guests(
 /// Reads and checks a guest path for a mount or the scratch directory.
 fn read_guest_path(source: &SourceText<'_>, value: &Spanned<Value>) -> Result<String, PolicyError> {
     let guest = source.require_string(value, "guest", "guest = \"/workspace\"")?;
-    check_guest_path("guest", guest)
-        .map_err(|invalid| source.error(value.span(), invalid.message, invalid.fix))?;
+    check_guest_path("guest", guest).map_err(|invalid| source.error(value.span(), invalid.message, invalid.fix))?;
     Ok(guest.to_owned())
 }
 
@@ -255,11 +237,7 @@ fn read_access(source: &SourceText<'_>, value: &Spanned<Value>) -> Result<Access
 
 /// Resolves a host path against `workspace` and returns it canonical, so the
 /// runtime gets an absolute path with no symbolic links left in it.
-fn resolve_host(
-    source: &SourceText<'_>,
-    value: &Spanned<Value>,
-    workspace: &Path,
-) -> Result<PathBuf, PolicyError> {
+fn resolve_host(source: &SourceText<'_>, value: &Spanned<Value>, workspace: &Path) -> Result<PathBuf, PolicyError> {
     let host = source.require_string(value, "host", "host = \".\"")?;
     if host.is_empty() {
         return Err(source.error(
@@ -287,18 +265,12 @@ fn resolve_host(
     let canonical = fs::canonicalize(&joined).map_err(|error| {
         let (message, fix) = if error.kind() == io::ErrorKind::NotFound {
             (
-                format!(
-                    "host {host:?} does not exist (resolved to {})",
-                    joined.display()
-                ),
+                format!("host {host:?} does not exist (resolved to {})", joined.display()),
                 format!("create the directory or correct the path{relative_note}"),
             )
         } else {
             (
-                format!(
-                    "host {host:?} cannot be resolved ({}): {error}",
-                    joined.display()
-                ),
+                format!("host {host:?} cannot be resolved ({}): {error}", joined.display()),
                 "check the path and the permissions of its directories".to_owned(),
             )
         };
@@ -309,18 +281,12 @@ fn resolve_host(
         Ok(metadata) if metadata.is_dir() => Ok(canonical),
         Ok(_) => Err(source.error(
             value.span(),
-            format!(
-                "host {host:?} is not a directory (resolved to {})",
-                canonical.display()
-            ),
+            format!("host {host:?} is not a directory (resolved to {})", canonical.display()),
             "mount the directory that contains the file",
         )),
         Err(error) => Err(source.error(
             value.span(),
-            format!(
-                "host {host:?} cannot be read ({}): {error}",
-                canonical.display()
-            ),
+            format!("host {host:?} cannot be read ({}): {error}", canonical.display()),
             "check the permissions of the directory",
         )),
     }
@@ -352,8 +318,7 @@ mod tests {
         }
     }
 
-    const WORKSPACE_MOUNT: &str =
-        "[[fs]]\nhost = \".\"\nguest = \"/workspace\"\naccess = \"read-only\"\n";
+    const WORKSPACE_MOUNT: &str = "[[fs]]\nhost = \".\"\nguest = \"/workspace\"\naccess = \"read-only\"\n";
 
     #[test]
     fn relative_host_resolves_against_workspace() {
@@ -391,9 +356,7 @@ mod tests {
     fn symlinked_host_is_canonicalised() {
         let dir = workspace();
         assert!(fs::create_dir(dir.path().join("real")).is_ok());
-        assert!(
-            std::os::unix::fs::symlink(dir.path().join("real"), dir.path().join("link")).is_ok()
-        );
+        assert!(std::os::unix::fs::symlink(dir.path().join("real"), dir.path().join("link")).is_ok());
         let text = "[[fs]]\nhost = \"link\"\nguest = \"/w\"\naccess = \"read-only\"\n";
         let expected = fs::canonicalize(dir.path().join("real")).ok();
         let mounts = mounts_of(text, dir.path());
@@ -405,10 +368,7 @@ mod tests {
         let dir = workspace();
         let text = "[[fs]]\nhost = \".\"\nguest = \"/a\"\naccess = \"read-only\"\n\
                     [[fs]]\nhost = \".\"\nguest = \"/b\"\naccess = \"read-write\"\n";
-        let access: Vec<Access> = mounts_of(text, dir.path())
-            .iter()
-            .map(|m| m.access)
-            .collect();
+        let access: Vec<Access> = mounts_of(text, dir.path()).iter().map(|m| m.access).collect();
         assert_eq!(access, [Access::ReadOnly, Access::ReadWrite]);
     }
 
@@ -431,11 +391,7 @@ mod tests {
     fn missing_host_says_not_exist() {
         let dir = workspace();
         let text = "[[fs]]\nhost = \"nope\"\nguest = \"/w\"\naccess = \"read-only\"\n";
-        assert!(
-            error_of(text, dir.path())
-                .message
-                .starts_with("host \"nope\" does not exist")
-        );
+        assert!(error_of(text, dir.path()).message.starts_with("host \"nope\" does not exist"));
     }
 
     #[test]
@@ -443,10 +399,7 @@ mod tests {
         let dir = workspace();
         let text = "[[fs]]\nhost = \"nope\"\nguest = \"/w\"\naccess = \"read-only\"\n";
         let fix = error_of(text, dir.path()).fix;
-        assert!(fix.ends_with(&format!(
-            "relative to the workspace {}",
-            dir.path().display()
-        )));
+        assert!(fix.ends_with(&format!("relative to the workspace {}", dir.path().display())));
     }
 
     #[test]
@@ -454,11 +407,7 @@ mod tests {
         let dir = workspace();
         assert!(fs::write(dir.path().join("file.txt"), "x").is_ok());
         let text = "[[fs]]\nhost = \"file.txt\"\nguest = \"/w\"\naccess = \"read-only\"\n";
-        assert!(
-            error_of(text, dir.path())
-                .message
-                .contains("is not a directory")
-        );
+        assert!(error_of(text, dir.path()).message.contains("is not a directory"));
     }
 
     #[test]
@@ -494,20 +443,14 @@ mod tests {
     fn missing_guest_rejected() {
         let dir = workspace();
         let text = "[[fs]]\nhost = \".\"\naccess = \"read-only\"\n";
-        assert_eq!(
-            error_of(text, dir.path()).message,
-            "[[fs]] entry has no guest"
-        );
+        assert_eq!(error_of(text, dir.path()).message, "[[fs]] entry has no guest");
     }
 
     #[test]
     fn missing_host_key_rejected() {
         let dir = workspace();
         let text = "[[fs]]\nguest = \"/w\"\naccess = \"read-only\"\n";
-        assert_eq!(
-            error_of(text, dir.path()).message,
-            "[[fs]] entry has no host"
-        );
+        assert_eq!(error_of(text, dir.path()).message, "[[fs]] entry has no host");
     }
 
     #[test]
@@ -535,11 +478,7 @@ mod tests {
     fn parent_component_guest_rejected() {
         let dir = workspace();
         let text = "[[fs]]\nhost = \".\"\nguest = \"/workspace/..\"\naccess = \"read-only\"\n";
-        assert!(
-            error_of(text, dir.path())
-                .message
-                .contains("contains a \"..\" component")
-        );
+        assert!(error_of(text, dir.path()).message.contains("contains a \"..\" component"));
     }
 
     #[test]
@@ -568,11 +507,7 @@ mod tests {
         let text = format!("{WORKSPACE_MOUNT}\n[scratch]\nguest = \"/workspace\"\n");
         let error = error_of(&text, dir.path());
         assert_eq!(error.line, Some(7));
-        assert!(
-            error
-                .message
-                .contains("already used by the mount on line 3")
-        );
+        assert!(error.message.contains("already used by the mount on line 3"));
     }
 
     #[test]
@@ -581,29 +516,21 @@ mod tests {
         let text = format!("[scratch]\nguest = \"/workspace\"\n\n{WORKSPACE_MOUNT}");
         let error = error_of(&text, dir.path());
         assert_eq!(error.line, Some(6));
-        assert!(
-            error
-                .message
-                .contains("already used by the scratch directory on line 2")
-        );
+        assert!(error.message.contains("already used by the scratch directory on line 2"));
     }
 
     #[test]
     fn nested_guest_paths_allowed() {
         let dir = workspace();
-        let text = format!(
-            "{WORKSPACE_MOUNT}[[fs]]\nhost = \".\"\nguest = \"/workspace/out\"\naccess = \"read-write\"\n"
-        );
+        let text =
+            format!("{WORKSPACE_MOUNT}[[fs]]\nhost = \".\"\nguest = \"/workspace/out\"\naccess = \"read-write\"\n");
         assert_eq!(mounts_of(&text, dir.path()).len(), 2);
     }
 
     #[test]
     fn scratch_without_guest_rejected() {
         let dir = workspace();
-        assert_eq!(
-            error_of("[scratch]\n", dir.path()).message,
-            "[scratch] has no guest"
-        );
+        assert_eq!(error_of("[scratch]\n", dir.path()).message, "[scratch] has no guest");
     }
 
     #[test]

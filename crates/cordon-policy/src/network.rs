@@ -151,11 +151,7 @@ total-timeout = \"1m\"
 
     #[test]
     fn budgets_alone_allow_nothing() {
-        assert!(
-            !policy_of("[budgets]\nrequests = 5\n")
-                .network
-                .allows_requests()
-        );
+        assert!(!policy_of("[budgets]\nrequests = 5\n").network.allows_requests());
     }
 
     #[test]
@@ -174,33 +170,20 @@ total-timeout = \"1m\"
                     kind: EmulatorKindSpec::default_aws(),
                     endpoint: Some("http://127.0.0.1:5000".to_owned()),
                 },
-                EmulatorSpec {
-                    name: "azure".to_owned(),
-                    kind: EmulatorKindSpec::default_azure(),
-                    endpoint: None,
-                },
+                EmulatorSpec { name: "azure".to_owned(), kind: EmulatorKindSpec::default_azure(), endpoint: None },
             ],
             routes: vec![
                 RouteSpec {
                     hosts: vec!["*.amazonaws.com".to_owned(), "amazonaws.com".to_owned()],
                     emulator: "aws".to_owned(),
                 },
-                RouteSpec {
-                    hosts: vec!["*.blob.core.windows.net".to_owned()],
-                    emulator: "azure".to_owned(),
-                },
+                RouteSpec { hosts: vec!["*.blob.core.windows.net".to_owned()], emulator: "azure".to_owned() },
             ],
             deny_actions: vec!["s3:Delete*".to_owned()],
             allowed_regions: Some(vec!["us-east-1".to_owned()]),
             scp: None,
-            budgets: BudgetSpec {
-                requests: 10,
-                ..BudgetSpec::default()
-            },
-            timeouts: TimeoutSpec {
-                total: std::time::Duration::from_mins(1),
-                ..TimeoutSpec::default()
-            },
+            budgets: BudgetSpec { requests: 10, ..BudgetSpec::default() },
+            timeouts: TimeoutSpec { total: std::time::Duration::from_mins(1), ..TimeoutSpec::default() },
         };
         assert_eq!(network, expected);
     }
@@ -213,9 +196,7 @@ total-timeout = \"1m\"
     #[test]
     fn emulator_found_by_name() {
         let network = policy_of(CLOUD).network;
-        let kind = network
-            .emulator("azure")
-            .map(|emulator| emulator.kind.as_str());
+        let kind = network.emulator("azure").map(|emulator| emulator.kind.as_str());
         assert_eq!(kind, Some("azure"));
     }
 
@@ -226,10 +207,8 @@ total-timeout = \"1m\"
 
     #[test]
     fn network_serialises_without_secrets() {
-        let text = CLOUD.replace(
-            "kind = \"azure\"\n",
-            "kind = \"azure\"\naccount-key = \"c2VjcmV0LWtleS1ieXRlcw==\"\n",
-        );
+        let text =
+            CLOUD.replace("kind = \"azure\"\n", "kind = \"azure\"\naccount-key = \"c2VjcmV0LWtleS1ieXRlcw==\"\n");
         let json = serde_json::to_string(&policy_of(&text)).unwrap_or_default();
         assert!(!json.contains("c2VjcmV0LWtleS1ieXRlcw=="));
     }
@@ -237,9 +216,7 @@ total-timeout = \"1m\"
     #[test]
     fn network_serialises_routes() {
         let json = serde_json::to_value(policy_of(CLOUD)).ok();
-        let emulator = json
-            .as_ref()
-            .and_then(|json| json.pointer("/network/routes/1/emulator"));
+        let emulator = json.as_ref().and_then(|json| json.pointer("/network/routes/1/emulator"));
         assert_eq!(emulator, Some(&serde_json::json!("azure")));
     }
 

@@ -138,16 +138,7 @@ impl Policy {
         };
         let (network, warnings) = validate_network(&source, &raw.network(), workspace)?;
 
-        Ok(Policy {
-            origin: origin.to_owned(),
-            limits,
-            mounts,
-            scratch,
-            cwd,
-            env,
-            network,
-            warnings,
-        })
+        Ok(Policy { origin: origin.to_owned(), limits, mounts, scratch, cwd, env, network, warnings })
     }
 }
 
@@ -183,11 +174,7 @@ impl RawPolicy {
 }
 
 /// Pairs each validated guest path with the span of its value in the file.
-fn guest_claims<'a>(
-    raw: &RawPolicy,
-    mounts: &'a [Mount],
-    scratch: Option<&'a Scratch>,
-) -> Vec<GuestClaim<'a>> {
+fn guest_claims<'a>(raw: &RawPolicy, mounts: &'a [Mount], scratch: Option<&'a Scratch>) -> Vec<GuestClaim<'a>> {
     let mut claims = Vec::with_capacity(mounts.len() + 1);
     for (mount, entry) in mounts.iter().zip(&raw.fs.0) {
         let TableOnly(raw_mount) = entry.get_ref();
@@ -218,40 +205,28 @@ fn read_cwd(
     scratch: Option<&Scratch>,
 ) -> Result<String, PolicyError> {
     let cwd = source.require_string(value, "cwd", "cwd = \"/workspace\"")?;
-    check_guest_path("cwd", cwd)
-        .map_err(|invalid| source.error(value.span(), invalid.message, invalid.fix))?;
+    check_guest_path("cwd", cwd).map_err(|invalid| source.error(value.span(), invalid.message, invalid.fix))?;
 
-    let mut granted = mounts
-        .iter()
-        .map(|mount| mount.guest.as_str())
-        .chain(scratch.map(|scratch| scratch.guest.as_str()));
+    let mut granted =
+        mounts.iter().map(|mount| mount.guest.as_str()).chain(scratch.map(|scratch| scratch.guest.as_str()));
     if granted.any(|guest| is_within(cwd, guest)) {
         return Ok(cwd.to_owned());
     }
 
-    let first_granted = mounts
-        .first()
-        .map(|mount| mount.guest.as_str())
-        .or(scratch.map(|scratch| scratch.guest.as_str()));
+    let first_granted =
+        mounts.first().map(|mount| mount.guest.as_str()).or(scratch.map(|scratch| scratch.guest.as_str()));
     let fix = match first_granted {
         Some(guest) => {
             format!("set cwd to a granted guest path such as \"{guest}\" or a directory below it")
         }
         None => "add a [[fs]] mount or a [scratch] that contains it, or remove cwd".to_owned(),
     };
-    Err(source.error(
-        value.span(),
-        format!("cwd {cwd:?} is not inside any mount or the scratch directory"),
-        fix,
-    ))
+    Err(source.error(value.span(), format!("cwd {cwd:?} is not inside any mount or the scratch directory"), fix))
 }
 
 /// Writes the environment as a JSON-style object, `{"NAME": "value"}`, which
 /// loses nothing because names are unique and sorted.
-fn serialize_env<S: Serializer>(
-    env: &[(String, String)],
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
+fn serialize_env<S: Serializer>(env: &[(String, String)], serializer: S) -> Result<S::Ok, S::Error> {
     let mut map = serializer.serialize_map(Some(env.len()))?;
     for (name, value) in env {
         map.serialize_entry(name, value)?;
@@ -279,7 +254,8 @@ mod tests {
         }
     }
 
-    const READ_ONLY: &str = "cwd = \"/workspace/src\"\n\n[[fs]]\nhost = \".\"\nguest = \"/workspace\"\naccess = \"read-only\"\n";
+    const READ_ONLY: &str =
+        "cwd = \"/workspace/src\"\n\n[[fs]]\nhost = \".\"\nguest = \"/workspace\"\naccess = \"read-only\"\n";
 
     #[test]
     fn empty_file_equals_deny_all() {
@@ -296,20 +272,14 @@ mod tests {
     #[test]
     fn origin_is_kept() {
         let policy = Policy::parse("", "policies/x.toml", Path::new("."));
-        assert_eq!(
-            policy.map(|p| p.origin).ok().as_deref(),
-            Some("policies/x.toml")
-        );
+        assert_eq!(policy.map(|p| p.origin).ok().as_deref(), Some("policies/x.toml"));
     }
 
     #[test]
     fn cwd_below_mount_accepted() {
         let dir = workspace();
         let policy = Policy::parse(READ_ONLY, "p.toml", dir.path()).ok();
-        assert_eq!(
-            policy.and_then(|p| p.cwd).as_deref(),
-            Some("/workspace/src")
-        );
+        assert_eq!(policy.and_then(|p| p.cwd).as_deref(), Some("/workspace/src"));
     }
 
     #[test]
@@ -335,31 +305,20 @@ mod tests {
     fn cwd_sibling_prefix_rejected() {
         let dir = workspace();
         let text = READ_ONLY.replace("/workspace/src", "/workspace2");
-        assert!(
-            error_of(&text, dir.path())
-                .message
-                .contains("is not inside any mount")
-        );
+        assert!(error_of(&text, dir.path()).message.contains("is not inside any mount"));
     }
 
     #[test]
     fn cwd_without_mounts_rejected() {
         let error = error_of("cwd = \"/workspace\"\n", Path::new("."));
-        assert_eq!(
-            error.fix,
-            "add a [[fs]] mount or a [scratch] that contains it, or remove cwd"
-        );
+        assert_eq!(error.fix, "add a [[fs]] mount or a [scratch] that contains it, or remove cwd");
     }
 
     #[test]
     fn cwd_with_parent_component_rejected() {
         let dir = workspace();
         let text = READ_ONLY.replace("/workspace/src", "/workspace/../etc");
-        assert!(
-            error_of(&text, dir.path())
-                .message
-                .contains("contains a \"..\" component")
-        );
+        assert!(error_of(&text, dir.path()).message.contains("contains a \"..\" component"));
     }
 
     #[test]
@@ -371,11 +330,7 @@ mod tests {
     #[test]
     fn unknown_key_message_lists_known_keys() {
         let error = error_of("network = true\n", Path::new("."));
-        assert!(
-            error
-                .message
-                .starts_with("unknown field `network`, expected one of")
-        );
+        assert!(error.message.starts_with("unknown field `network`, expected one of"));
     }
 
     #[test]
@@ -405,10 +360,7 @@ mod tests {
     #[test]
     fn limits_not_a_table_rejected() {
         let error = error_of("limits = 5\n", Path::new("."));
-        assert_eq!(
-            error.message,
-            "invalid type: integer `5`, expected a [limits] table"
-        );
+        assert_eq!(error.message, "invalid type: integer `5`, expected a [limits] table");
     }
 
     #[test]
@@ -432,10 +384,7 @@ mod tests {
     #[test]
     fn duplicate_key_rejected() {
         let error = error_of("cwd = \"/a\"\ncwd = \"/b\"\n", Path::new("."));
-        assert_eq!(
-            (error.line, error.fix.as_str()),
-            (Some(2), "keep only one of the two definitions")
-        );
+        assert_eq!((error.line, error.fix.as_str()), (Some(2), "keep only one of the two definitions"));
     }
 
     #[test]
@@ -444,10 +393,7 @@ mod tests {
         let path = dir.path().join("p.toml");
         assert!(fs::write(&path, "[limits]\nfuel = 9\n").is_ok());
         let policy = Policy::load(&path, dir.path()).ok();
-        assert_eq!(
-            policy.map(|p| (p.origin, p.limits.fuel)),
-            Some((path.display().to_string(), 9))
-        );
+        assert_eq!(policy.map(|p| (p.origin, p.limits.fuel)), Some((path.display().to_string(), 9)));
     }
 
     #[test]
@@ -456,11 +402,7 @@ mod tests {
         let path = dir.path().join("p.toml");
         assert!(fs::write(&path, "fuel = 9\n").is_ok());
         let error = error_of_load(&path, dir.path());
-        assert!(
-            error
-                .to_string()
-                .starts_with(&format!("{}:1:1: unknown field `fuel`", path.display()))
-        );
+        assert!(error.to_string().starts_with(&format!("{}:1:1: unknown field `fuel`", path.display())));
     }
 
     #[test]
@@ -468,11 +410,7 @@ mod tests {
         let dir = workspace();
         let path = dir.path().join("absent.toml");
         let error = error_of_load(&path, dir.path());
-        assert!(
-            error
-                .to_string()
-                .starts_with(&format!("cannot read policy {}: ", path.display()))
-        );
+        assert!(error.to_string().starts_with(&format!("cannot read policy {}: ", path.display())));
     }
 
     #[test]
@@ -480,10 +418,7 @@ mod tests {
         let dir = workspace();
         let path = dir.path().join("p.toml");
         assert!(fs::write(&path, [0xff, 0xfe, b'\n']).is_ok());
-        assert_eq!(
-            error_of_load(&path, dir.path()).fix,
-            "save the policy as UTF-8 text"
-        );
+        assert_eq!(error_of_load(&path, dir.path()).fix, "save the policy as UTF-8 text");
     }
 
     fn error_of_load(path: &Path, workspace: &Path) -> PolicyError {
@@ -500,10 +435,7 @@ mod tests {
         let policy = Policy::parse(&text, "p.toml", dir.path()).ok();
         let json = policy.and_then(|p| serde_json::to_value(p).ok());
         let expected_env = serde_json::json!({ "LANG": "C.UTF-8" });
-        assert_eq!(
-            json.as_ref().and_then(|j| j.get("env")),
-            Some(&expected_env)
-        );
+        assert_eq!(json.as_ref().and_then(|j| j.get("env")), Some(&expected_env));
     }
 
     #[test]

@@ -99,14 +99,8 @@ pub(crate) fn validate_routes(
 /// emulator. The shim takes the first route that matches, so the later
 /// route would never receive that host's requests. A pattern repeated for
 /// the same emulator changes nothing and is accepted.
-fn check_unclaimed(
-    source: &SourceText<'_>,
-    earlier: &[HostClaim],
-    claim: &HostClaim,
-) -> Result<(), PolicyError> {
-    let conflict = earlier
-        .iter()
-        .find(|other| other.pattern == claim.pattern && other.emulator != claim.emulator);
+fn check_unclaimed(source: &SourceText<'_>, earlier: &[HostClaim], claim: &HostClaim) -> Result<(), PolicyError> {
+    let conflict = earlier.iter().find(|other| other.pattern == claim.pattern && other.emulator != claim.emulator);
     match conflict {
         Some(other) => Err(source.error(
             claim.span.clone(),
@@ -144,10 +138,7 @@ impl RawRoute {
             return Err(source.error(
                 span,
                 "[[routes]] entry has no emulator",
-                format!(
-                    "add emulator = \"NAME\", where NAME is {}",
-                    describe_declared(emulators)
-                ),
+                format!("add emulator = \"NAME\", where NAME is {}", describe_declared(emulators)),
             ));
         };
 
@@ -157,11 +148,7 @@ impl RawRoute {
         let hosts = patterns.iter().map(|(text, _, _)| text.clone()).collect();
         let claims = patterns
             .into_iter()
-            .map(|(_, pattern, span)| HostClaim {
-                pattern,
-                span,
-                emulator: emulator.clone(),
-            })
+            .map(|(_, pattern, span)| HostClaim { pattern, span, emulator: emulator.clone() })
             .collect();
         Ok((RouteSpec { hosts, emulator }, claims))
     }
@@ -212,16 +199,9 @@ fn read_emulator(
     let fix = if emulators.is_empty() {
         format!("declare it in an [emulators.{name}] table with kind = \"aws\" or kind = \"azure\"")
     } else {
-        format!(
-            "use {}, or declare it in an [emulators.{name}] table",
-            describe_declared(emulators)
-        )
+        format!("use {}, or declare it in an [emulators.{name}] table", describe_declared(emulators))
     };
-    Err(source.error(
-        value.span(),
-        format!("emulator {name:?} is not declared"),
-        fix,
-    ))
+    Err(source.error(value.span(), format!("emulator {name:?} is not declared"), fix))
 }
 
 /// Lists the declared emulators for a fix, such as `one of the declared
@@ -231,10 +211,7 @@ fn describe_declared(emulators: &[EmulatorSpec]) -> String {
         [] => "the name of an [emulators.NAME] table".to_owned(),
         [only] => format!("the declared emulator {:?}", only.name),
         _ => {
-            let names: Vec<String> = emulators
-                .iter()
-                .map(|emulator| format!("{:?}", emulator.name))
-                .collect();
+            let names: Vec<String> = emulators.iter().map(|emulator| format!("{:?}", emulator.name)).collect();
             format!("one of the declared emulators: {}", names.join(", "))
         }
     }
@@ -266,14 +243,10 @@ mod tests {
         }
     }
 
-    const EMULATORS: &str =
-        "[emulators.aws]\nkind = \"aws\"\n[emulators.azure]\nkind = \"azure\"\n";
+    const EMULATORS: &str = "[emulators.aws]\nkind = \"aws\"\n[emulators.azure]\nkind = \"azure\"\n";
 
     fn route(hosts: &[&str], emulator: &str) -> RouteSpec {
-        RouteSpec {
-            hosts: hosts.iter().map(|host| (*host).to_owned()).collect(),
-            emulator: emulator.to_owned(),
-        }
+        RouteSpec { hosts: hosts.iter().map(|host| (*host).to_owned()).collect(), emulator: emulator.to_owned() }
     }
 
     #[test]
@@ -282,10 +255,8 @@ mod tests {
             "{EMULATORS}[[routes]]\nhosts = [\"*.amazonaws.com\", \"localhost:4566\"]\nemulator = \"aws\"\n\
              [[routes]]\nhosts = [\"*.blob.core.windows.net\"]\nemulator = \"azure\"\n"
         );
-        let expected = vec![
-            route(&["*.amazonaws.com", "localhost:4566"], "aws"),
-            route(&["*.blob.core.windows.net"], "azure"),
-        ];
+        let expected =
+            vec![route(&["*.amazonaws.com", "localhost:4566"], "aws"), route(&["*.blob.core.windows.net"], "azure")];
         assert_eq!(routes_of(&text).ok(), Some(expected));
     }
 
@@ -301,13 +272,8 @@ mod tests {
     #[test]
     fn inline_routes_accepted() {
         // A top-level key must come before the first table header.
-        let text = format!(
-            "routes = [{{ hosts = [\"amazonaws.com\"], emulator = \"aws\" }}]\n{EMULATORS}"
-        );
-        assert_eq!(
-            routes_of(&text).ok(),
-            Some(vec![route(&["amazonaws.com"], "aws")])
-        );
+        let text = format!("routes = [{{ hosts = [\"amazonaws.com\"], emulator = \"aws\" }}]\n{EMULATORS}");
+        assert_eq!(routes_of(&text).ok(), Some(vec![route(&["amazonaws.com"], "aws")]));
     }
 
     #[test]
@@ -325,17 +291,12 @@ mod tests {
     fn empty_hosts_rejected() {
         let text = format!("{EMULATORS}[[routes]]\nhosts = []\nemulator = \"aws\"\n");
         let error = error_of(&text);
-        assert_eq!(
-            (error.line, error.message.as_str()),
-            (Some(6), "hosts is empty, so the route matches no request")
-        );
+        assert_eq!((error.line, error.message.as_str()), (Some(6), "hosts is empty, so the route matches no request"));
     }
 
     #[test]
     fn invalid_host_pattern_positioned() {
-        let text = format!(
-            "{EMULATORS}[[routes]]\nhosts = [\"amazonaws.com\", \"a b\"]\nemulator = \"aws\"\n"
-        );
+        let text = format!("{EMULATORS}[[routes]]\nhosts = [\"amazonaws.com\", \"a b\"]\nemulator = \"aws\"\n");
         let error = error_of(&text);
         assert_eq!((error.line, error.column), (Some(6), Some(27)));
     }
@@ -343,9 +304,7 @@ mod tests {
     #[test]
     fn invalid_host_pattern_uses_shim_message() {
         let text = format!("{EMULATORS}[[routes]]\nhosts = [\"a.*.com\"]\nemulator = \"aws\"\n");
-        let expected = HostPattern::parse("a.*.com")
-            .err()
-            .map(|error| without_fix(&error.to_string()).to_owned());
+        let expected = HostPattern::parse("a.*.com").err().map(|error| without_fix(&error.to_string()).to_owned());
         assert_eq!(Some(error_of(&text).message), expected);
     }
 
@@ -381,10 +340,7 @@ mod tests {
     #[test]
     fn host_integer_rejected() {
         let text = format!("{EMULATORS}[[routes]]\nhosts = [443]\nemulator = \"aws\"\n");
-        assert_eq!(
-            error_of(&text).message,
-            "hosts entry 1 must be a string, found integer 443"
-        );
+        assert_eq!(error_of(&text).message, "hosts entry 1 must be a string, found integer 443");
     }
 
     #[test]
@@ -398,8 +354,7 @@ mod tests {
 
     #[test]
     fn undeclared_emulator_lists_declared() {
-        let text =
-            format!("{EMULATORS}[[routes]]\nhosts = [\"amazonaws.com\"]\nemulator = \"moto\"\n");
+        let text = format!("{EMULATORS}[[routes]]\nhosts = [\"amazonaws.com\"]\nemulator = \"moto\"\n");
         let error = error_of(&text);
         assert_eq!(
             error.to_string(),
@@ -410,46 +365,31 @@ mod tests {
 
     #[test]
     fn undeclared_emulator_names_single() {
-        let text =
-            "[emulators.aws]\nkind = \"aws\"\n[[routes]]\nhosts = [\"x.com\"]\nemulator = \"s3\"\n";
-        assert_eq!(
-            error_of(text).fix,
-            "use the declared emulator \"aws\", or declare it in an [emulators.s3] table"
-        );
+        let text = "[emulators.aws]\nkind = \"aws\"\n[[routes]]\nhosts = [\"x.com\"]\nemulator = \"s3\"\n";
+        assert_eq!(error_of(text).fix, "use the declared emulator \"aws\", or declare it in an [emulators.s3] table");
     }
 
     #[test]
     fn route_without_emulators_rejected() {
         let error = error_of("[[routes]]\nhosts = [\"amazonaws.com\"]\nemulator = \"aws\"\n");
-        assert_eq!(
-            error.fix,
-            "declare it in an [emulators.aws] table with kind = \"aws\" or kind = \"azure\""
-        );
+        assert_eq!(error.fix, "declare it in an [emulators.aws] table with kind = \"aws\" or kind = \"azure\"");
     }
 
     #[test]
     fn emulator_integer_is_wrong_type() {
         let text = format!("{EMULATORS}[[routes]]\nhosts = [\"amazonaws.com\"]\nemulator = 1\n");
-        assert_eq!(
-            error_of(&text).message,
-            "emulator must be a string, found integer 1"
-        );
+        assert_eq!(error_of(&text).message, "emulator must be a string, found integer 1");
     }
 
     #[test]
     fn routes_table_needs_double_brackets() {
         let error = error_of("[routes]\nhosts = [\"a.com\"]\n");
-        assert_eq!(
-            error.message,
-            "invalid type: map, expected an array of [[routes]] tables"
-        );
+        assert_eq!(error.message, "invalid type: map, expected an array of [[routes]] tables");
     }
 
     #[test]
     fn unknown_route_key_positioned() {
-        let text = format!(
-            "{EMULATORS}[[routes]]\nhosts = [\"amazonaws.com\"]\nemulator = \"aws\"\nport = 1\n"
-        );
+        let text = format!("{EMULATORS}[[routes]]\nhosts = [\"amazonaws.com\"]\nemulator = \"aws\"\nport = 1\n");
         let error = error_of(&text);
         assert_eq!((error.line, error.column), (Some(8), Some(1)));
     }

@@ -58,11 +58,7 @@ pub(crate) struct Rules {
 impl RawRules {
     /// Checks every action pattern and region and loads the service control
     /// policy, resolving its path against `workspace`.
-    pub(crate) fn validate(
-        &self,
-        source: &SourceText<'_>,
-        workspace: &Path,
-    ) -> Result<Rules, PolicyError> {
+    pub(crate) fn validate(&self, source: &SourceText<'_>, workspace: &Path) -> Result<Rules, PolicyError> {
         let mut rules = Rules::default();
         if let Some(array) = &self.deny_actions {
             rules.deny_actions = read_deny_actions(source, array.get_ref())?;
@@ -83,18 +79,12 @@ impl RawRules {
 /// `us-east-1`: lowercase letters and digits in words joined by single `-`.
 pub(crate) fn is_region_name(text: &str) -> bool {
     !text.is_empty()
-        && text.split('-').all(|word| {
-            !word.is_empty()
-                && word
-                    .bytes()
-                    .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit())
-        })
+        && text
+            .split('-')
+            .all(|word| !word.is_empty() && word.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit()))
 }
 
-fn read_deny_actions(
-    source: &SourceText<'_>,
-    array: &SpannedArray,
-) -> Result<Vec<String>, PolicyError> {
+fn read_deny_actions(source: &SourceText<'_>, array: &SpannedArray) -> Result<Vec<String>, PolicyError> {
     let example = "deny-actions = [\"s3:Delete*\"]";
     let mut actions = Vec::new();
     for action in read_strings(source, "deny-actions", array, example)? {
@@ -112,10 +102,7 @@ fn read_deny_actions(
     Ok(actions)
 }
 
-fn read_allowed_regions(
-    source: &SourceText<'_>,
-    array: &Spanned<SpannedArray>,
-) -> Result<Vec<String>, PolicyError> {
+fn read_allowed_regions(source: &SourceText<'_>, array: &Spanned<SpannedArray>) -> Result<Vec<String>, PolicyError> {
     let example = "allowed-regions = [\"us-east-1\"]";
     let regions = read_strings(source, "allowed-regions", array.get_ref(), example)?;
     if regions.is_empty() {
@@ -132,10 +119,7 @@ fn read_allowed_regions(
         if !is_region_name(region.text) {
             return Err(source.error(
                 region.span,
-                format!(
-                    "allowed-regions entry {:?} is not a valid region name",
-                    region.text
-                ),
+                format!("allowed-regions entry {:?} is not a valid region name", region.text),
                 "write a region like \"us-east-1\", in lowercase letters, digits and \"-\"",
             ));
         }
@@ -156,8 +140,7 @@ fn load_scp(
     if written.is_empty() {
         return Err(error_at(
             "scp is empty".to_owned(),
-            "write the path of the policy's JSON file, relative to the workspace, or remove scp"
-                .to_owned(),
+            "write the path of the policy's JSON file, relative to the workspace, or remove scp".to_owned(),
         ));
     }
     if written.contains('\0') {
@@ -167,8 +150,7 @@ fn load_scp(
         ));
     }
 
-    let path =
-        resolve_scp_path(written, workspace).map_err(|(message, fix)| error_at(message, fix))?;
+    let path = resolve_scp_path(written, workspace).map_err(|(message, fix)| error_at(message, fix))?;
     let text = read_scp_text(written, &path).map_err(|(message, fix)| error_at(message, fix))?;
     let policy = ServiceControlPolicy::parse(&text).map_err(|error| {
         error_at(
@@ -177,11 +159,7 @@ fn load_scp(
         )
     })?;
 
-    let warnings = policy
-        .warnings()
-        .into_iter()
-        .map(|warning| format!("{}: {warning}", path.display()))
-        .collect();
+    let warnings = policy.warnings().into_iter().map(|warning| format!("{}: {warning}", path.display())).collect();
     Ok((ScpSpec { path, text }, warnings))
 }
 
@@ -199,18 +177,12 @@ fn resolve_scp_path(written: &str, workspace: &Path) -> Result<PathBuf, (String,
     let canonical = fs::canonicalize(&joined).map_err(|error| {
         if error.kind() == io::ErrorKind::NotFound {
             (
-                format!(
-                    "scp {written:?} does not exist (resolved to {})",
-                    joined.display()
-                ),
+                format!("scp {written:?} does not exist (resolved to {})", joined.display()),
                 format!("create the file or correct the path{relative_note}"),
             )
         } else {
             (
-                format!(
-                    "scp {written:?} cannot be resolved ({}): {error}",
-                    joined.display()
-                ),
+                format!("scp {written:?} cannot be resolved ({}): {error}", joined.display()),
                 "check the path and the permissions of its directories".to_owned(),
             )
         }
@@ -228,17 +200,11 @@ fn resolve_scp_path(written: &str, workspace: &Path) -> Result<PathBuf, (String,
             "point scp at the policy's JSON file".to_owned(),
         )),
         Ok(_) => Err((
-            format!(
-                "scp {written:?} is not a file (resolved to {})",
-                canonical.display()
-            ),
+            format!("scp {written:?} is not a file (resolved to {})", canonical.display()),
             "point scp at the policy's JSON file".to_owned(),
         )),
         Err(error) => Err((
-            format!(
-                "scp {written:?} cannot be read ({}): {error}",
-                canonical.display()
-            ),
+            format!("scp {written:?} cannot be read ({}): {error}", canonical.display()),
             "check the permissions of the file".to_owned(),
         )),
     }
@@ -251,13 +217,7 @@ fn read_scp_text(written: &str, path: &Path) -> Result<String, (String, String)>
             io::ErrorKind::PermissionDenied => "check the permissions of the file",
             _ => "check the file",
         };
-        (
-            format!(
-                "scp {written:?} cannot be read ({}): {error}",
-                path.display()
-            ),
-            fix.to_owned(),
-        )
+        (format!("scp {written:?} cannot be read ({}): {error}", path.display()), fix.to_owned())
     })
 }
 
@@ -305,63 +265,46 @@ mod tests {
 
     #[test]
     fn empty_deny_actions_accepted() {
-        let actions = policy_of("[rules]\ndeny-actions = []\n", Path::new("."))
-            .network
-            .deny_actions;
+        let actions = policy_of("[rules]\ndeny-actions = []\n", Path::new(".")).network.deny_actions;
         assert!(actions.is_empty());
     }
 
     #[test]
     fn invalid_action_positioned() {
-        let error = error_of(
-            "[rules]\ndeny-actions = [\"s3:Delete*\", \"no colon\"]\n",
-            Path::new("."),
-        );
+        let error = error_of("[rules]\ndeny-actions = [\"s3:Delete*\", \"no colon\"]\n", Path::new("."));
         assert_eq!((error.line, error.column), (Some(2), Some(31)));
     }
 
     #[test]
     fn invalid_action_uses_shim_message() {
         let error = error_of("[rules]\ndeny-actions = [\"s3:\"]\n", Path::new("."));
-        let expected = ActionPattern::parse("s3:")
-            .err()
-            .map(|error| crate::routes::without_fix(&error.to_string()).to_owned());
+        let expected =
+            ActionPattern::parse("s3:").err().map(|error| crate::routes::without_fix(&error.to_string()).to_owned());
         assert_eq!(Some(error.message), expected);
     }
 
     #[test]
     fn action_integer_rejected() {
         let error = error_of("[rules]\ndeny-actions = [5]\n", Path::new("."));
-        assert_eq!(
-            error.message,
-            "deny-actions entry 1 must be a string, found integer 5"
-        );
+        assert_eq!(error.message, "deny-actions entry 1 must be a string, found integer 5");
     }
 
     #[test]
     fn deny_actions_string_rejected() {
         let error = error_of("[rules]\ndeny-actions = \"s3:*\"\n", Path::new("."));
-        assert_eq!(
-            error.message,
-            "invalid type: string \"s3:*\", expected an array of strings"
-        );
+        assert_eq!(error.message, "invalid type: string \"s3:*\", expected an array of strings");
     }
 
     #[test]
     fn allowed_regions_are_read() {
         let text = "[rules]\nallowed-regions = [\"us-east-1\", \"eu-west-1\"]\n";
         let regions = policy_of(text, Path::new(".")).network.allowed_regions;
-        assert_eq!(
-            regions,
-            Some(vec!["us-east-1".to_owned(), "eu-west-1".to_owned()])
-        );
+        assert_eq!(regions, Some(vec!["us-east-1".to_owned(), "eu-west-1".to_owned()]));
     }
 
     #[test]
     fn absent_regions_allow_any() {
-        let regions = policy_of("[rules]\n", Path::new("."))
-            .network
-            .allowed_regions;
+        let regions = policy_of("[rules]\n", Path::new(".")).network.allowed_regions;
         assert_eq!(regions, None);
     }
 
@@ -378,10 +321,7 @@ mod tests {
 
     #[test]
     fn invalid_region_positioned() {
-        let error = error_of(
-            "[rules]\nallowed-regions = [\"us-east-1\", \"us east\"]\n",
-            Path::new("."),
-        );
+        let error = error_of("[rules]\nallowed-regions = [\"us-east-1\", \"us east\"]\n", Path::new("."));
         assert_eq!((error.line, error.column), (Some(2), Some(33)));
     }
 
@@ -390,15 +330,7 @@ mod tests {
         for valid in ["us-east-1", "eu-central-2", "us-gov-west-1", "local"] {
             assert!(is_region_name(valid), "{valid}");
         }
-        for invalid in [
-            "",
-            "US-EAST-1",
-            "us--east-1",
-            "-us",
-            "us-",
-            "us_east_1",
-            "us east",
-        ] {
+        for invalid in ["", "US-EAST-1", "us--east-1", "-us", "us-", "us_east_1", "us east"] {
             assert!(!is_region_name(invalid), "{invalid:?}");
         }
     }
@@ -413,15 +345,9 @@ mod tests {
     fn scp_is_loaded() {
         let dir = workspace();
         assert!(fs::write(dir.path().join("scp.json"), SCP).is_ok());
-        let scp = policy_of("[rules]\nscp = \"scp.json\"\n", dir.path())
-            .network
-            .scp;
-        let expected = fs::canonicalize(dir.path().join("scp.json"))
-            .ok()
-            .map(|path| ScpSpec {
-                path,
-                text: SCP.to_owned(),
-            });
+        let scp = policy_of("[rules]\nscp = \"scp.json\"\n", dir.path()).network.scp;
+        let expected =
+            fs::canonicalize(dir.path().join("scp.json")).ok().map(|path| ScpSpec { path, text: SCP.to_owned() });
         assert_eq!(scp, expected);
     }
 
@@ -467,11 +393,7 @@ mod tests {
     fn missing_scp_says_not_exist() {
         let dir = workspace();
         let error = error_of("[rules]\nscp = \"absent.json\"\n", dir.path());
-        assert!(
-            error
-                .message
-                .starts_with("scp \"absent.json\" does not exist")
-        );
+        assert!(error.message.starts_with("scp \"absent.json\" does not exist"));
     }
 
     #[test]
@@ -480,10 +402,7 @@ mod tests {
         let error = error_of("[rules]\nscp = \"absent.json\"\n", dir.path());
         assert_eq!(
             error.fix,
-            format!(
-                "create the file or correct the path, relative to the workspace {}",
-                dir.path().display()
-            )
+            format!("create the file or correct the path, relative to the workspace {}", dir.path().display())
         );
     }
 
@@ -517,11 +436,7 @@ mod tests {
         let dir = workspace();
         assert!(fs::write(dir.path().join("scp.json"), "{ not json").is_ok());
         let error = error_of("[rules]\nscp = \"scp.json\"\n", dir.path());
-        assert!(
-            error
-                .message
-                .starts_with("scp \"scp.json\" failed to parse: ")
-        );
+        assert!(error.message.starts_with("scp \"scp.json\" failed to parse: "));
     }
 
     #[test]

@@ -74,10 +74,7 @@ mod tests {
 
     #[test]
     fn positional_mount_rejected() {
-        assert!(
-            message_of("fs = [[\".\", \"/w\", \"read-only\"]]\n")
-                .starts_with("invalid type: sequence")
-        );
+        assert!(message_of("fs = [[\".\", \"/w\", \"read-only\"]]\n").starts_with("invalid type: sequence"));
     }
 
     #[test]
@@ -87,10 +84,7 @@ mod tests {
 
     #[test]
     fn fs_table_needs_double_brackets() {
-        assert_eq!(
-            message_of("[fs]\nhost = \".\"\n"),
-            "invalid type: map, expected an array of [[fs]] tables"
-        );
+        assert_eq!(message_of("[fs]\nhost = \".\"\n"), "invalid type: map, expected an array of [[fs]] tables");
     }
 
     #[test]

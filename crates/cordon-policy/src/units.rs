@@ -12,15 +12,8 @@ pub const GIB: u64 = 1024 * MIB;
 ///
 /// Units are case-sensitive because "Mb" and "mb" conventionally mean
 /// megabits, so guessing would silently change a limit eightfold.
-const UNITS: [(&str, u64); 7] = [
-    ("B", 1),
-    ("KB", 1000),
-    ("KiB", KIB),
-    ("MB", 1000 * 1000),
-    ("MiB", MIB),
-    ("GB", 1000 * 1000 * 1000),
-    ("GiB", GIB),
-];
+const UNITS: [(&str, u64); 7] =
+    [("B", 1), ("KB", 1000), ("KiB", KIB), ("MB", 1000 * 1000), ("MiB", MIB), ("GB", 1000 * 1000 * 1000), ("GiB", GIB)];
 
 /// Maximum number of decimal places that can still give a whole number of bytes,
 /// because a unit is at most 2^30 bytes.
@@ -51,14 +44,8 @@ pub fn parse_byte_size(text: &str) -> Result<u64, String> {
 /// count.
 #[must_use]
 pub fn format_byte_size(bytes: u64) -> String {
-    const DISPLAY_ORDER: [(&str, u64); 6] = [
-        ("GiB", GIB),
-        ("MiB", MIB),
-        ("KiB", KIB),
-        ("GB", 1000 * 1000 * 1000),
-        ("MB", 1000 * 1000),
-        ("KB", 1000),
-    ];
+    const DISPLAY_ORDER: [(&str, u64); 6] =
+        [("GiB", GIB), ("MiB", MIB), ("KiB", KIB), ("GB", 1000 * 1000 * 1000), ("MB", 1000 * 1000), ("KB", 1000)];
     for (unit, size) in DISPLAY_ORDER {
         if bytes >= size && bytes.is_multiple_of(size) {
             return format!("{} {unit}", bytes / size);
@@ -90,9 +77,7 @@ pub(crate) fn parse_size(text: &str) -> Result<u64, SizeError> {
         return Err(SizeError::Empty);
     }
 
-    let number_end = text
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(text.len());
+    let number_end = text.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(text.len());
     let (number, unit) = text.split_at_checked(number_end).unwrap_or((text, ""));
     let unit = unit.trim_start();
 
@@ -109,10 +94,7 @@ pub(crate) fn parse_size(text: &str) -> Result<u64, SizeError> {
             .iter()
             .find(|(name, _)| *name == unit)
             .map(|(_, size)| *size)
-            .ok_or_else(|| SizeError::UnknownUnit {
-                number: number.to_owned(),
-                unit: unit.to_owned(),
-            })?
+            .ok_or_else(|| SizeError::UnknownUnit { number: number.to_owned(), unit: unit.to_owned() })?
     };
 
     scale_to_bytes(whole, fraction.trim_end_matches('0'), multiplier)
@@ -129,11 +111,7 @@ fn scale_to_bytes(whole: &str, fraction: &str, multiplier: u64) -> Result<u64, S
     // Both parts contain only ASCII digits here, so a parse failure means
     // the number does not fit in a u128.
     let whole: u128 = whole.parse().map_err(|_| SizeError::TooLarge)?;
-    let fraction: u128 = if fraction.is_empty() {
-        0
-    } else {
-        fraction.parse().map_err(|_| SizeError::TooLarge)?
-    };
+    let fraction: u128 = if fraction.is_empty() { 0 } else { fraction.parse().map_err(|_| SizeError::TooLarge)? };
 
     let scaled = whole
         .checked_mul(denominator)
@@ -225,18 +203,12 @@ mod tests {
 
     #[test]
     fn lowercase_unit_rejected() {
-        assert!(matches!(
-            parse_size("1 kib"),
-            Err(SizeError::UnknownUnit { .. })
-        ));
+        assert!(matches!(parse_size("1 kib"), Err(SizeError::UnknownUnit { .. })));
     }
 
     #[test]
     fn trailing_words_rejected() {
-        assert!(matches!(
-            parse_size("1 MiB extra"),
-            Err(SizeError::UnknownUnit { .. })
-        ));
+        assert!(matches!(parse_size("1 MiB extra"), Err(SizeError::UnknownUnit { .. })));
     }
 
     #[test]
@@ -288,10 +260,7 @@ mod tests {
 
     #[test]
     fn non_ascii_unit_rejected() {
-        assert!(matches!(
-            parse_size("5 ＭiB"),
-            Err(SizeError::UnknownUnit { .. })
-        ));
+        assert!(matches!(parse_size("5 ＭiB"), Err(SizeError::UnknownUnit { .. })));
     }
 
     #[test]
@@ -317,11 +286,7 @@ mod tests {
     #[test]
     fn format_round_trips() {
         for bytes in [1, 999, 1000, 1024, 1536, 64 * MIB, 4 * GIB, 3_000_000_000] {
-            assert_eq!(
-                parse_byte_size(&format_byte_size(bytes)),
-                Ok(bytes),
-                "bytes {bytes}"
-            );
+            assert_eq!(parse_byte_size(&format_byte_size(bytes)), Ok(bytes), "bytes {bytes}");
         }
     }
 }

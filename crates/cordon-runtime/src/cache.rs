@@ -42,7 +42,12 @@ impl ComponentCache {
     }
 
     /// Returns the compiled form of `bytes`, from the cache when present and usable, compiling it otherwise.
-    pub(crate) fn load(&self, engine: &Engine, digest: &str, bytes: &[u8]) -> wasmtime::Result<(Component, CacheStatus)> {
+    pub(crate) fn load(
+        &self,
+        engine: &Engine,
+        digest: &str,
+        bytes: &[u8],
+    ) -> wasmtime::Result<(Component, CacheStatus)> {
         let entry = self.entry_path(digest);
         if entry.is_file() {
             // SAFETY: the entry was written by `Component::serialize` of an engine with this compatibility hash, into

@@ -35,8 +35,10 @@ impl WasiHttpHooks for ShimHooks {
             let first_byte = options.and_then(|options| options.first_byte_timeout);
             match shim.send(request, connect, first_byte).await {
                 Ok(response) => {
-                    let response = response.map(|body: Bytes| Full::new(body).map_err(|never| match never {}).boxed_unsync());
-                    let done: Box<dyn Future<Output = wasmtime_wasi_http::Result<()>> + Send> = Box::new(async { Ok(()) });
+                    let response =
+                        response.map(|body: Bytes| Full::new(body).map_err(|never| match never {}).boxed_unsync());
+                    let done: Box<dyn Future<Output = wasmtime_wasi_http::Result<()>> + Send> =
+                        Box::new(async { Ok(()) });
                     Ok((response, done))
                 }
                 Err(error) => Err(error_code(&error)),

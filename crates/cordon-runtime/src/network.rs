@@ -27,7 +27,10 @@ pub(crate) fn shim_config(network: &Network) -> Result<Arc<ShimConfig>, RuntimeE
             };
             let kind = match &spec.kind {
                 EmulatorKindSpec::Aws { region, access_key_id, secret_access_key } => EmulatorKind::Aws {
-                    signer: AwsSigner { access_key_id: access_key_id.clone(), secret_access_key: secret_access_key.clone() },
+                    signer: AwsSigner {
+                        access_key_id: access_key_id.clone(),
+                        secret_access_key: secret_access_key.clone(),
+                    },
                     default_region: region.clone(),
                 },
                 EmulatorKindSpec::Azure { account, account_key } => {

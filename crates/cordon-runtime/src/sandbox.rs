@@ -110,9 +110,8 @@ fn resolve_cwd(policy: &Policy, cwd: &str, scratch: Option<&Path>) -> Result<(Pa
     // NOTE: a symlink swapped in between this check and the open below would still be followed. Only a guest with
     // a read-write mount, running concurrently, could attempt that.
     let joined = root.join(relative);
-    let resolved = joined
-        .canonicalize()
-        .map_err(|error| unresolved(format!("cannot resolve {}: {error}", joined.display())))?;
+    let resolved =
+        joined.canonicalize().map_err(|error| unresolved(format!("cannot resolve {}: {error}", joined.display())))?;
     if !resolved.starts_with(root) {
         return Err(unresolved(format!("{} resolves to {}, outside its mount", joined.display(), resolved.display())));
     }

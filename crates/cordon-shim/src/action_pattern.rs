@@ -66,36 +66,22 @@ impl ActionPattern {
         if pattern.is_empty() {
             return Err(ActionPatternError::Empty);
         }
-        if let Some(character) = pattern
-            .chars()
-            .find(|&character| !is_pattern_character(character))
-        {
-            return Err(ActionPatternError::InvalidCharacter {
-                pattern: pattern.to_owned(),
-                character,
-            });
+        if let Some(character) = pattern.chars().find(|&character| !is_pattern_character(character)) {
+            return Err(ActionPatternError::InvalidCharacter { pattern: pattern.to_owned(), character });
         }
         if pattern != "*" {
             let Some((service, action)) = pattern.split_once(':') else {
-                return Err(ActionPatternError::MissingServicePrefix {
-                    pattern: pattern.to_owned(),
-                });
+                return Err(ActionPatternError::MissingServicePrefix { pattern: pattern.to_owned() });
             };
             if action.contains(':') {
-                return Err(ActionPatternError::MissingServicePrefix {
-                    pattern: pattern.to_owned(),
-                });
+                return Err(ActionPatternError::MissingServicePrefix { pattern: pattern.to_owned() });
             }
             if service.is_empty() || action.is_empty() {
-                return Err(ActionPatternError::EmptyPart {
-                    pattern: pattern.to_owned(),
-                });
+                return Err(ActionPatternError::EmptyPart { pattern: pattern.to_owned() });
             }
         }
 
-        Ok(ActionPattern {
-            text: pattern.to_owned(),
-        })
+        Ok(ActionPattern { text: pattern.to_owned() })
     }
 
     /// Reports whether an action such as `s3:DeleteObject` matches the
@@ -205,22 +191,10 @@ mod tests {
     #[test]
     fn invalid_patterns_are_rejected() {
         assert_eq!(ActionPattern::parse(""), Err(ActionPatternError::Empty));
-        assert!(matches!(
-            ActionPattern::parse("GetObject"),
-            Err(ActionPatternError::MissingServicePrefix { .. })
-        ));
-        assert!(matches!(
-            ActionPattern::parse("s3:a:b"),
-            Err(ActionPatternError::MissingServicePrefix { .. })
-        ));
-        assert!(matches!(
-            ActionPattern::parse("s3:"),
-            Err(ActionPatternError::EmptyPart { .. })
-        ));
-        assert!(matches!(
-            ActionPattern::parse(":GetObject"),
-            Err(ActionPatternError::EmptyPart { .. })
-        ));
+        assert!(matches!(ActionPattern::parse("GetObject"), Err(ActionPatternError::MissingServicePrefix { .. })));
+        assert!(matches!(ActionPattern::parse("s3:a:b"), Err(ActionPatternError::MissingServicePrefix { .. })));
+        assert!(matches!(ActionPattern::parse("s3:"), Err(ActionPatternError::EmptyPart { .. })));
+        assert!(matches!(ActionPattern::parse(":GetObject"), Err(ActionPatternError::EmptyPart { .. })));
         assert!(matches!(
             ActionPattern::parse("s3:Get Object"),
             Err(ActionPatternError::InvalidCharacter { character: ' ', .. })

@@ -117,7 +117,9 @@ impl AuditLog {
     /// Appends one event as a line. A failed write is logged and otherwise ignored, because the event is also kept
     /// in the call's outcome.
     pub fn append(&self, event: &AuditEvent) {
-        let Ok(mut line) = serde_json::to_vec(event) else { return };
+        let Ok(mut line) = serde_json::to_vec(event) else {
+            return;
+        };
         line.push(b'\n');
         let mut file = self.file.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Err(error) = file.write_all(&line) {

@@ -49,9 +49,7 @@ pub enum AuthorityError {
         scheme: String,
     },
     /// The authority contains userinfo (`user:password@host`).
-    #[error(
-        "authority {authority:?} contains userinfo before `@` (fix: remove the credentials from the URL)"
-    )]
+    #[error("authority {authority:?} contains userinfo before `@` (fix: remove the credentials from the URL)")]
     Userinfo {
         /// The authority as given.
         authority: String,
@@ -63,17 +61,13 @@ pub enum AuthorityError {
         authority: String,
     },
     /// The authority ends in `:` with no port after it.
-    #[error(
-        "authority {authority:?} ends in `:` without a port (fix: remove the colon or add a port)"
-    )]
+    #[error("authority {authority:?} ends in `:` without a port (fix: remove the colon or add a port)")]
     EmptyPort {
         /// The authority as given.
         authority: String,
     },
     /// The port is not a decimal number from 1 to 65535.
-    #[error(
-        "invalid port {port:?} in authority {authority:?} (fix: use a decimal number from 1 to 65535)"
-    )]
+    #[error("invalid port {port:?} in authority {authority:?} (fix: use a decimal number from 1 to 65535)")]
     InvalidPort {
         /// The authority as given.
         authority: String,
@@ -81,9 +75,7 @@ pub enum AuthorityError {
         port: String,
     },
     /// The authority contains `%`, which starts a percent-encoded byte.
-    #[error(
-        "authority {authority:?} contains percent-encoding (fix: write the host in plain ASCII)"
-    )]
+    #[error("authority {authority:?} contains percent-encoding (fix: write the host in plain ASCII)")]
     PercentEncoded {
         /// The authority as given.
         authority: String,
@@ -101,9 +93,7 @@ pub enum AuthorityError {
     },
     /// The host contains more than one `:` outside brackets, as a bare IPv6
     /// address does.
-    #[error(
-        "authority {authority:?} looks like an IPv6 address without brackets (fix: write it as `[address]:port`)"
-    )]
+    #[error("authority {authority:?} looks like an IPv6 address without brackets (fix: write it as `[address]:port`)")]
     UnbracketedIpv6 {
         /// The authority as given.
         authority: String,
@@ -126,9 +116,7 @@ pub enum AuthorityError {
         authority: String,
     },
     /// The host ends in two or more dots, or consists of dots only.
-    #[error(
-        "the host of authority {authority:?} ends in more than one dot (fix: keep at most one trailing dot)"
-    )]
+    #[error("the host of authority {authority:?} ends in more than one dot (fix: keep at most one trailing dot)")]
     TrailingDots {
         /// The authority as given.
         authority: String,
@@ -140,9 +128,7 @@ pub enum AuthorityError {
         authority: String,
     },
     /// One label of the host is longer than 63 characters.
-    #[error(
-        "the host of authority {authority:?} has a label of {length} characters, over the DNS maximum of 63"
-    )]
+    #[error("the host of authority {authority:?} has a label of {length} characters, over the DNS maximum of 63")]
     LabelTooLong {
         /// The authority as given.
         authority: String,
@@ -150,9 +136,7 @@ pub enum AuthorityError {
         length: usize,
     },
     /// The host name is longer than 253 characters.
-    #[error(
-        "the host of authority {authority:?} is {length} characters long, over the DNS maximum of 253"
-    )]
+    #[error("the host of authority {authority:?} is {length} characters long, over the DNS maximum of 253")]
     NameTooLong {
         /// The authority as given.
         authority: String,
@@ -198,17 +182,12 @@ pub fn default_port(scheme: &str) -> Option<u16> {
 /// ```
 pub fn normalize_authority(scheme: &str, authority: &str) -> Result<Authority, AuthorityError> {
     let Some(scheme_port) = default_port(scheme) else {
-        return Err(AuthorityError::UnsupportedScheme {
-            scheme: scheme.to_owned(),
-        });
+        return Err(AuthorityError::UnsupportedScheme { scheme: scheme.to_owned() });
     };
 
     let (host, port) = parse_host_port(authority)?;
 
-    Ok(Authority {
-        host,
-        port: port.unwrap_or(scheme_port),
-    })
+    Ok(Authority { host, port: port.unwrap_or(scheme_port) })
 }
 
 /// Reports whether a `Host` header names the same authority as the request
@@ -230,19 +209,13 @@ pub fn host_header_matches(authority: &Authority, scheme: &str, host_header: &st
 /// requests normalise alike.
 pub(crate) fn parse_host_port(authority: &str) -> Result<(String, Option<u16>), AuthorityError> {
     if authority.is_empty() {
-        return Err(AuthorityError::EmptyHost {
-            authority: authority.to_owned(),
-        });
+        return Err(AuthorityError::EmptyHost { authority: authority.to_owned() });
     }
     if authority.contains('@') {
-        return Err(AuthorityError::Userinfo {
-            authority: authority.to_owned(),
-        });
+        return Err(AuthorityError::Userinfo { authority: authority.to_owned() });
     }
     if authority.contains('%') {
-        return Err(AuthorityError::PercentEncoded {
-            authority: authority.to_owned(),
-        });
+        return Err(AuthorityError::PercentEncoded { authority: authority.to_owned() });
     }
 
     if let Some(bracketed) = authority.strip_prefix('[') {
@@ -254,9 +227,7 @@ pub(crate) fn parse_host_port(authority: &str) -> Result<(String, Option<u16>), 
         None => (authority, None),
     };
     if host.contains(':') {
-        return Err(AuthorityError::UnbracketedIpv6 {
-            authority: authority.to_owned(),
-        });
+        return Err(AuthorityError::UnbracketedIpv6 { authority: authority.to_owned() });
     }
     let port = match port_text {
         Some(text) => Some(parse_port(authority, text)?),
@@ -269,13 +240,8 @@ pub(crate) fn parse_host_port(authority: &str) -> Result<(String, Option<u16>), 
 
 /// Parses `[address]` or `[address]:port`, given as `bracketed`, the text
 /// after the opening bracket.
-fn parse_ipv6_authority(
-    authority: &str,
-    bracketed: &str,
-) -> Result<(String, Option<u16>), AuthorityError> {
-    let invalid = || AuthorityError::InvalidIpv6 {
-        authority: authority.to_owned(),
-    };
+fn parse_ipv6_authority(authority: &str, bracketed: &str) -> Result<(String, Option<u16>), AuthorityError> {
+    let invalid = || AuthorityError::InvalidIpv6 { authority: authority.to_owned() };
 
     let Some((address_text, rest)) = bracketed.split_once(']') else {
         return Err(invalid());
@@ -296,14 +262,9 @@ fn parse_ipv6_authority(
 
 fn parse_port(authority: &str, text: &str) -> Result<u16, AuthorityError> {
     if text.is_empty() {
-        return Err(AuthorityError::EmptyPort {
-            authority: authority.to_owned(),
-        });
+        return Err(AuthorityError::EmptyPort { authority: authority.to_owned() });
     }
-    let invalid = || AuthorityError::InvalidPort {
-        authority: authority.to_owned(),
-        port: text.to_owned(),
-    };
+    let invalid = || AuthorityError::InvalidPort { authority: authority.to_owned(), port: text.to_owned() };
 
     // Five digits cover every valid port. The limit also keeps long runs of
     // leading zeros from passing as a small port.
@@ -320,50 +281,30 @@ fn parse_port(authority: &str, text: &str) -> Result<u16, AuthorityError> {
 /// Validates and lower-cases a host that is not in brackets.
 fn normalize_host_name(authority: &str, host: &str) -> Result<String, AuthorityError> {
     if host.is_empty() {
-        return Err(AuthorityError::EmptyHost {
-            authority: authority.to_owned(),
-        });
+        return Err(AuthorityError::EmptyHost { authority: authority.to_owned() });
     }
-    if let Some(character) = host
-        .chars()
-        .find(|&character| !is_host_character(character))
-    {
-        return Err(AuthorityError::InvalidCharacter {
-            authority: authority.to_owned(),
-            character,
-        });
+    if let Some(character) = host.chars().find(|&character| !is_host_character(character)) {
+        return Err(AuthorityError::InvalidCharacter { authority: authority.to_owned(), character });
     }
 
     let host = host.strip_suffix('.').unwrap_or(host);
     if host.ends_with('.') {
-        return Err(AuthorityError::TrailingDots {
-            authority: authority.to_owned(),
-        });
+        return Err(AuthorityError::TrailingDots { authority: authority.to_owned() });
     }
     if host.is_empty() {
-        return Err(AuthorityError::EmptyHost {
-            authority: authority.to_owned(),
-        });
+        return Err(AuthorityError::EmptyHost { authority: authority.to_owned() });
     }
     if host.len() > MAX_NAME_LENGTH {
-        return Err(AuthorityError::NameTooLong {
-            authority: authority.to_owned(),
-            length: host.len(),
-        });
+        return Err(AuthorityError::NameTooLong { authority: authority.to_owned(), length: host.len() });
     }
 
     let mut last_label = "";
     for label in host.split('.') {
         if label.is_empty() {
-            return Err(AuthorityError::EmptyLabel {
-                authority: authority.to_owned(),
-            });
+            return Err(AuthorityError::EmptyLabel { authority: authority.to_owned() });
         }
         if label.len() > MAX_LABEL_LENGTH {
-            return Err(AuthorityError::LabelTooLong {
-                authority: authority.to_owned(),
-                length: label.len(),
-            });
+            return Err(AuthorityError::LabelTooLong { authority: authority.to_owned(), length: label.len() });
         }
         last_label = label;
     }
@@ -375,9 +316,7 @@ fn normalize_host_name(authority: &str, host: &str) -> Result<String, AuthorityE
     if is_numeric_label(last_label) {
         return match host.parse::<Ipv4Addr>() {
             Ok(address) => Ok(address.to_string()),
-            Err(_) => Err(AuthorityError::InvalidIpv4 {
-                authority: authority.to_owned(),
-            }),
+            Err(_) => Err(AuthorityError::InvalidIpv4 { authority: authority.to_owned() }),
         };
     }
 
@@ -421,19 +360,13 @@ mod tests {
 
     #[test]
     fn host_is_lowercased() {
-        assert_eq!(
-            normalized("https", "S3.AmazonAWS.com").host,
-            "s3.amazonaws.com"
-        );
+        assert_eq!(normalized("https", "S3.AmazonAWS.com").host, "s3.amazonaws.com");
     }
 
     #[test]
     fn one_trailing_dot_is_stripped() {
         assert_eq!(normalized("https", "amazonaws.com.").host, "amazonaws.com");
-        assert_eq!(
-            normalized("https", "amazonaws.com.:8443").host,
-            "amazonaws.com"
-        );
+        assert_eq!(normalized("https", "amazonaws.com.:8443").host, "amazonaws.com");
     }
 
     #[test]
@@ -458,14 +391,8 @@ mod tests {
 
     #[test]
     fn other_schemes_are_rejected() {
-        assert!(matches!(
-            rejection("ftp", "example.com"),
-            AuthorityError::UnsupportedScheme { .. }
-        ));
-        assert!(matches!(
-            rejection("", "example.com"),
-            AuthorityError::UnsupportedScheme { .. }
-        ));
+        assert!(matches!(rejection("ftp", "example.com"), AuthorityError::UnsupportedScheme { .. }));
+        assert!(matches!(rejection("", "example.com"), AuthorityError::UnsupportedScheme { .. }));
     }
 
     #[test]
@@ -484,14 +411,7 @@ mod tests {
 
     #[test]
     fn invalid_ipv6_is_rejected() {
-        for authority in [
-            "[::1",
-            "[::g]",
-            "[::1]x",
-            "[::1]:",
-            "[]",
-            "[fe80::1%25eth0]",
-        ] {
+        for authority in ["[::1", "[::g]", "[::1]x", "[::1]:", "[]", "[fe80::1%25eth0]"] {
             let error = rejection("http", authority);
             let expected = matches!(
                 error,
@@ -505,14 +425,8 @@ mod tests {
 
     #[test]
     fn unbracketed_ipv6_is_rejected() {
-        assert!(matches!(
-            rejection("http", "::1"),
-            AuthorityError::UnbracketedIpv6 { .. }
-        ));
-        assert!(matches!(
-            rejection("http", "fe80::1:80"),
-            AuthorityError::UnbracketedIpv6 { .. }
-        ));
+        assert!(matches!(rejection("http", "::1"), AuthorityError::UnbracketedIpv6 { .. }));
+        assert!(matches!(rejection("http", "fe80::1:80"), AuthorityError::UnbracketedIpv6 { .. }));
     }
 
     #[test]
@@ -524,102 +438,51 @@ mod tests {
 
     #[test]
     fn ambiguous_ipv4_forms_are_rejected() {
-        for authority in [
-            "127.1",
-            "0x7f.0.0.1",
-            "2130706433",
-            "0177.0.0.1",
-            "127.0.0.01",
-            "1.2.3.4.5",
-            "256.0.0.1",
-        ] {
+        for authority in ["127.1", "0x7f.0.0.1", "2130706433", "0177.0.0.1", "127.0.0.01", "1.2.3.4.5", "256.0.0.1"] {
             let error = rejection("http", authority);
-            assert!(
-                matches!(error, AuthorityError::InvalidIpv4 { .. }),
-                "{authority:?} gave {error:?}"
-            );
+            assert!(matches!(error, AuthorityError::InvalidIpv4 { .. }), "{authority:?} gave {error:?}");
         }
     }
 
     #[test]
     fn numeric_inner_labels_are_names() {
-        assert_eq!(
-            normalized("http", "123.example.com").host,
-            "123.example.com"
-        );
+        assert_eq!(normalized("http", "123.example.com").host, "123.example.com");
         assert_eq!(normalized("http", "0xdead.example").host, "0xdead.example");
     }
 
     #[test]
     fn userinfo_is_rejected() {
-        assert!(matches!(
-            rejection("http", "user@host"),
-            AuthorityError::Userinfo { .. }
-        ));
-        assert!(matches!(
-            rejection("http", "user:pw@host:80"),
-            AuthorityError::Userinfo { .. }
-        ));
-        assert!(matches!(
-            rejection("http", "@host"),
-            AuthorityError::Userinfo { .. }
-        ));
+        assert!(matches!(rejection("http", "user@host"), AuthorityError::Userinfo { .. }));
+        assert!(matches!(rejection("http", "user:pw@host:80"), AuthorityError::Userinfo { .. }));
+        assert!(matches!(rejection("http", "@host"), AuthorityError::Userinfo { .. }));
     }
 
     #[test]
     fn empty_host_is_rejected() {
-        assert!(matches!(
-            rejection("http", ""),
-            AuthorityError::EmptyHost { .. }
-        ));
-        assert!(matches!(
-            rejection("http", ":80"),
-            AuthorityError::EmptyHost { .. }
-        ));
-        assert!(matches!(
-            rejection("http", "."),
-            AuthorityError::EmptyHost { .. }
-        ));
+        assert!(matches!(rejection("http", ""), AuthorityError::EmptyHost { .. }));
+        assert!(matches!(rejection("http", ":80"), AuthorityError::EmptyHost { .. }));
+        assert!(matches!(rejection("http", "."), AuthorityError::EmptyHost { .. }));
     }
 
     #[test]
     fn empty_port_is_rejected() {
-        assert!(matches!(
-            rejection("http", "host:"),
-            AuthorityError::EmptyPort { .. }
-        ));
+        assert!(matches!(rejection("http", "host:"), AuthorityError::EmptyPort { .. }));
     }
 
     #[test]
     fn invalid_ports_are_rejected() {
-        for authority in [
-            "host:0",
-            "host:65536",
-            "host:99999",
-            "host:-1",
-            "host:+80",
-            "host:8o",
-            "host:000080",
-            "host: 80",
-        ] {
+        for authority in
+            ["host:0", "host:65536", "host:99999", "host:-1", "host:+80", "host:8o", "host:000080", "host: 80"]
+        {
             let error = rejection("http", authority);
-            assert!(
-                matches!(error, AuthorityError::InvalidPort { .. }),
-                "{authority:?} gave {error:?}"
-            );
+            assert!(matches!(error, AuthorityError::InvalidPort { .. }), "{authority:?} gave {error:?}");
         }
     }
 
     #[test]
     fn percent_encoding_is_rejected() {
-        assert!(matches!(
-            rejection("http", "s3%2eamazonaws.com"),
-            AuthorityError::PercentEncoded { .. }
-        ));
-        assert!(matches!(
-            rejection("http", "host:%38%30"),
-            AuthorityError::PercentEncoded { .. }
-        ));
+        assert!(matches!(rejection("http", "s3%2eamazonaws.com"), AuthorityError::PercentEncoded { .. }));
+        assert!(matches!(rejection("http", "host:%38%30"), AuthorityError::PercentEncoded { .. }));
     }
 
     #[test]
@@ -634,70 +497,40 @@ mod tests {
             ("host]", ']'),
         ] {
             let error = rejection("http", authority);
-            let expected = AuthorityError::InvalidCharacter {
-                authority: authority.to_owned(),
-                character,
-            };
+            let expected = AuthorityError::InvalidCharacter { authority: authority.to_owned(), character };
             assert_eq!(error, expected, "{authority:?}");
         }
     }
 
     #[test]
     fn repeated_trailing_dots_are_rejected() {
-        assert!(matches!(
-            rejection("http", "example.com.."),
-            AuthorityError::TrailingDots { .. }
-        ));
-        assert!(matches!(
-            rejection("http", ".."),
-            AuthorityError::TrailingDots { .. }
-        ));
-        assert!(matches!(
-            rejection("http", "...:80"),
-            AuthorityError::TrailingDots { .. }
-        ));
+        assert!(matches!(rejection("http", "example.com.."), AuthorityError::TrailingDots { .. }));
+        assert!(matches!(rejection("http", ".."), AuthorityError::TrailingDots { .. }));
+        assert!(matches!(rejection("http", "...:80"), AuthorityError::TrailingDots { .. }));
     }
 
     #[test]
     fn empty_labels_are_rejected() {
-        assert!(matches!(
-            rejection("http", "a..b"),
-            AuthorityError::EmptyLabel { .. }
-        ));
-        assert!(matches!(
-            rejection("http", ".example.com"),
-            AuthorityError::EmptyLabel { .. }
-        ));
+        assert!(matches!(rejection("http", "a..b"), AuthorityError::EmptyLabel { .. }));
+        assert!(matches!(rejection("http", ".example.com"), AuthorityError::EmptyLabel { .. }));
     }
 
     #[test]
     fn long_names_are_rejected() {
         let label = "a".repeat(63);
-        let name = [
-            label.as_str(),
-            label.as_str(),
-            label.as_str(),
-            &"b".repeat(61),
-        ]
-        .join(".");
+        let name = [label.as_str(), label.as_str(), label.as_str(), &"b".repeat(61)].join(".");
         assert_eq!(name.len(), 253);
         assert_eq!(normalized("http", &name).host, name);
         assert_eq!(normalized("http", &format!("{name}.")).host, name);
 
         let too_long = format!("c{name}");
-        assert!(matches!(
-            rejection("http", &too_long),
-            AuthorityError::NameTooLong { length: 254, .. }
-        ));
+        assert!(matches!(rejection("http", &too_long), AuthorityError::NameTooLong { length: 254, .. }));
     }
 
     #[test]
     fn long_labels_are_rejected() {
         let authority = format!("{}.com", "a".repeat(64));
-        assert!(matches!(
-            rejection("http", &authority),
-            AuthorityError::LabelTooLong { length: 64, .. }
-        ));
+        assert!(matches!(rejection("http", &authority), AuthorityError::LabelTooLong { length: 64, .. }));
     }
 
     #[test]
@@ -717,11 +550,7 @@ mod tests {
     #[test]
     fn host_header_default_port_matches() {
         let authority = normalized("https", "s3.amazonaws.com");
-        assert!(host_header_matches(
-            &authority,
-            "https",
-            "s3.amazonaws.com:443"
-        ));
+        assert!(host_header_matches(&authority, "https", "s3.amazonaws.com:443"));
         assert!(host_header_matches(&authority, "https", "s3.amazonaws.com"));
         assert!(!host_header_matches(&authority, "http", "s3.amazonaws.com"));
     }
@@ -731,16 +560,8 @@ mod tests {
         let authority = normalized("http", "localhost:4566");
         assert!(!host_header_matches(&authority, "http", "localhost:4567"));
         assert!(!host_header_matches(&authority, "http", "localhost"));
-        assert!(!host_header_matches(
-            &authority,
-            "http",
-            "evil.example:4566"
-        ));
-        assert!(!host_header_matches(
-            &authority,
-            "http",
-            "user@localhost:4566"
-        ));
+        assert!(!host_header_matches(&authority, "http", "evil.example:4566"));
+        assert!(!host_header_matches(&authority, "http", "user@localhost:4566"));
         assert!(!host_header_matches(&authority, "http", ""));
     }
 }

@@ -36,7 +36,8 @@ pub fn decode_aws_chunked(body: &[u8]) -> Result<Vec<u8>, ChunkError> {
             // Whatever follows the last chunk is trailers (checksums over the guest's payload) and the final CRLF.
             return Ok(payload);
         }
-        let data_end = data_start.checked_add(size).filter(|end| *end <= body.len()).ok_or(ChunkError::Truncated { offset })?;
+        let data_end =
+            data_start.checked_add(size).filter(|end| *end <= body.len()).ok_or(ChunkError::Truncated { offset })?;
         payload.extend_from_slice(&body[data_start..data_end]);
         if body.get(data_end..data_end + 2) != Some(b"\r\n") {
             return Err(ChunkError::Truncated { offset });
@@ -55,7 +56,8 @@ mod tests {
 
     #[test]
     fn signed_chunks_decode_to_payload() {
-        let body = b"5;chunk-signature=aaaa\r\nhello\r\n6;chunk-signature=bbbb\r\n world\r\n0;chunk-signature=cccc\r\n\r\n";
+        let body =
+            b"5;chunk-signature=aaaa\r\nhello\r\n6;chunk-signature=bbbb\r\n world\r\n0;chunk-signature=cccc\r\n\r\n";
         assert_eq!(decode_aws_chunked(body).unwrap(), b"hello world");
     }
 

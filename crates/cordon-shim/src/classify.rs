@@ -87,10 +87,7 @@ impl Operation {
     /// Returns the single candidate as a known operation, or an unknown
     /// operation when there is no candidate, several, or some part of the
     /// request named an operation that could not be read.
-    pub(crate) fn from_candidates(
-        mut candidates: Vec<(String, String)>,
-        unresolved: bool,
-    ) -> Operation {
+    pub(crate) fn from_candidates(mut candidates: Vec<(String, String)>, unresolved: bool) -> Operation {
         if candidates.len() == 1
             && !unresolved
             && let Some((name, iam_action)) = candidates.pop()
@@ -103,18 +100,14 @@ impl Operation {
     /// Returns the `action` and `iam_actions` of a [`CloudRequest`].
     pub(crate) fn into_actions(self, service: &str) -> (String, Vec<String>) {
         match self {
-            Operation::Known { name, iam_action } => (
-                format!("{service}:{name}"),
-                vec![format!("{service}:{iam_action}")],
-            ),
+            Operation::Known { name, iam_action } => {
+                (format!("{service}:{name}"), vec![format!("{service}:{iam_action}")])
+            }
             Operation::Unknown { candidates } => {
                 let action = format!("{service}:{UNKNOWN_OPERATION}");
                 let mut iam_actions = vec![action.clone()];
                 for (name, iam_action) in candidates {
-                    for candidate in [
-                        format!("{service}:{name}"),
-                        format!("{service}:{iam_action}"),
-                    ] {
+                    for candidate in [format!("{service}:{name}"), format!("{service}:{iam_action}")] {
                         if !iam_actions.contains(&candidate) {
                             iam_actions.push(candidate);
                         }
@@ -173,31 +166,16 @@ pub fn classify_aws(
     let service = host
         .service
         .clone()
-        .or_else(|| {
-            scope
-                .as_ref()
-                .map(|scope| aws_host::service_for_endpoint(&scope.service).to_owned())
-        })
-        .or_else(|| {
-            target
-                .as_ref()
-                .and_then(|target| target.service)
-                .map(str::to_owned)
-        })
+        .or_else(|| scope.as_ref().map(|scope| aws_host::service_for_endpoint(&scope.service).to_owned()))
+        .or_else(|| target.as_ref().and_then(|target| target.service).map(str::to_owned))
         .unwrap_or_else(|| UNKNOWN_SERVICE.to_owned());
-    let region = host
-        .region
-        .clone()
-        .or_else(|| scope.and_then(|scope| scope.region));
+    let region = host.region.clone().or_else(|| scope.and_then(|scope| scope.region));
     let partition = partition(region.as_deref());
 
     if service == "s3" {
         let host_bucket = host.bucket.as_deref();
         let classified = if host.other_s3_api {
-            s3::S3Classification {
-                operation: Operation::unknown(Vec::new()),
-                resource: None,
-            }
+            s3::S3Classification { operation: Operation::unknown(Vec::new()), resource: None }
         } else {
             s3::classify_s3(method, uri.path(), &query, headers, host_bucket, partition)
         };
@@ -224,37 +202,21 @@ pub fn classify_aws(
     let resource = region.as_deref().and_then(|region| match service.as_str() {
         "dynamodb" => resource::dynamodb_table_arn(json.as_ref(), partition, region),
         "sqs" => {
-            let params: Vec<&Params> = std::iter::once(&query)
-                .chain(sources.body.as_ref())
-                .collect();
+            let params: Vec<&Params> = std::iter::once(&query).chain(sources.body.as_ref()).collect();
             resource::sqs_queue_arn(json.as_ref(), &params, uri.path(), partition, region)
         }
         _ => None,
     });
-    let instance_types = if service == "ec2" {
-        protocols::instance_types(&sources)
-    } else {
-        Vec::new()
-    };
+    let instance_types = if service == "ec2" { protocols::instance_types(&sources) } else { Vec::new() };
 
-    CloudRequest {
-        service,
-        action,
-        iam_actions,
-        region,
-        resource,
-        instance_types,
-    }
+    CloudRequest { service, action, iam_actions, region, resource, instance_types }
 }
 
 /// Reads the operation of a JSON-protocol or query-protocol request. The
 /// target header and every `Action` must agree, and an `Action` from a
 /// source that SDKs do not use must not appear. Otherwise the operation is
 /// unknown and each named operation is kept as a candidate.
-fn rpc_operation(
-    target: Option<&protocols::Target>,
-    sources: &protocols::ParameterSources<'_>,
-) -> Operation {
+fn rpc_operation(target: Option<&protocols::Target>, sources: &protocols::ParameterSources<'_>) -> Operation {
     let mut names: Vec<String> = Vec::new();
     let mut unresolved = false;
 
@@ -298,12 +260,7 @@ fn rpc_operation(
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[must_use]
-pub fn classify_azure(
-    method: &Method,
-    uri: &Uri,
-    headers: &HeaderMap,
-    authority: &Authority,
-) -> CloudRequest {
+pub fn classify_azure(method: &Method, uri: &Uri, headers: &HeaderMap, authority: &Authority) -> CloudRequest {
     azure::classify(method, uri, headers, authority)
 }
 
@@ -323,12 +280,7 @@ mod tests {
 
     impl<'a> Request<'a> {
         fn new(method: Method, url: &'a str) -> Request<'a> {
-            Request {
-                method,
-                url,
-                headers: Vec::new(),
-                body: b"",
-            }
+            Request { method, url, headers: Vec::new(), body: b"" }
         }
 
         fn header(mut self, name: &'static str, value: &'a str) -> Request<'a> {
@@ -347,10 +299,7 @@ mod tests {
                 Err(error) => panic!("{:?} should parse: {error}", self.url),
             };
             let scheme = uri.scheme_str().unwrap_or("http");
-            let authority = match uri
-                .authority()
-                .map(|authority| normalize_authority(scheme, authority.as_str()))
-            {
+            let authority = match uri.authority().map(|authority| normalize_authority(scheme, authority.as_str())) {
                 Some(Ok(authority)) => authority,
                 other => panic!("{:?} should have a valid authority: {other:?}", self.url),
             };
@@ -367,30 +316,23 @@ mod tests {
         }
     }
 
-    const SIGNED_S3_US_WEST_2: &str = "AWS4-HMAC-SHA256 Credential=AKID/20240101/us-west-2/s3/aws4_request, SignedHeaders=host, Signature=00";
+    const SIGNED_S3_US_WEST_2: &str =
+        "AWS4-HMAC-SHA256 Credential=AKID/20240101/us-west-2/s3/aws4_request, SignedHeaders=host, Signature=00";
 
     #[test]
     fn regional_path_style_put() {
-        let request = Request::new(
-            Method::PUT,
-            "https://s3.us-west-2.amazonaws.com/bucket/key.txt",
-        )
-        .classify();
+        let request = Request::new(Method::PUT, "https://s3.us-west-2.amazonaws.com/bucket/key.txt").classify();
         assert_eq!(request.service, "s3");
         assert_eq!(request.action, "s3:PutObject");
         assert_eq!(request.iam_actions, ["s3:PutObject"]);
         assert_eq!(request.region.as_deref(), Some("us-west-2"));
-        assert_eq!(
-            request.resource.as_deref(),
-            Some("arn:aws:s3:::bucket/key.txt")
-        );
+        assert_eq!(request.resource.as_deref(), Some("arn:aws:s3:::bucket/key.txt"));
         assert!(request.instance_types.is_empty());
     }
 
     #[test]
     fn virtual_hosted_get() {
-        let request =
-            Request::new(Method::GET, "https://bucket.s3.eu-west-1.amazonaws.com/a/b").classify();
+        let request = Request::new(Method::GET, "https://bucket.s3.eu-west-1.amazonaws.com/a/b").classify();
         assert_eq!(request.action, "s3:GetObject");
         assert_eq!(request.region.as_deref(), Some("eu-west-1"));
         assert_eq!(request.resource.as_deref(), Some("arn:aws:s3:::bucket/a/b"));
@@ -435,23 +377,18 @@ mod tests {
 
     #[test]
     fn accelerate_endpoint_falls_back_to_scope() {
-        let request = Request::new(
-            Method::GET,
-            "https://bucket.s3-accelerate.amazonaws.com/key",
-        )
-        .header("authorization", SIGNED_S3_US_WEST_2)
-        .classify();
+        let request = Request::new(Method::GET, "https://bucket.s3-accelerate.amazonaws.com/key")
+            .header("authorization", SIGNED_S3_US_WEST_2)
+            .classify();
         assert_eq!(request.region.as_deref(), Some("us-west-2"));
         assert_eq!(request.resource.as_deref(), Some("arn:aws:s3:::bucket/key"));
     }
 
     #[test]
     fn s3_control_is_unknown() {
-        let request = Request::new(
-            Method::GET,
-            "https://123456789012.s3-control.us-east-1.amazonaws.com/v20180820/jobs",
-        )
-        .classify();
+        let request =
+            Request::new(Method::GET, "https://123456789012.s3-control.us-east-1.amazonaws.com/v20180820/jobs")
+                .classify();
         assert_eq!(request.action, "s3:Unknown");
         assert_eq!(request.resource, None);
     }
@@ -466,10 +403,7 @@ mod tests {
         assert_eq!(request.service, "dynamodb");
         assert_eq!(request.action, "dynamodb:PutItem");
         assert_eq!(request.region.as_deref(), Some("us-east-1"));
-        assert_eq!(
-            request.resource.as_deref(),
-            Some("arn:aws:dynamodb:us-east-1:000000000000:table/orders")
-        );
+        assert_eq!(request.resource.as_deref(), Some("arn:aws:dynamodb:us-east-1:000000000000:table/orders"));
     }
 
     #[test]
@@ -483,10 +417,7 @@ mod tests {
             .body(br#"{"TableName":"orders"}"#)
             .classify();
         assert_eq!(request.action, "dynamodb:DeleteTable");
-        assert_eq!(
-            request.resource.as_deref(),
-            Some("arn:aws:dynamodb:eu-west-1:000000000000:table/orders")
-        );
+        assert_eq!(request.resource.as_deref(), Some("arn:aws:dynamodb:eu-west-1:000000000000:table/orders"));
     }
 
     #[test]
@@ -509,40 +440,26 @@ mod tests {
             .body(br#"{"QueueUrl":"https://sqs.eu-west-1.amazonaws.com/123456789012/jobs","MessageBody":"x"}"#)
             .classify();
         assert_eq!(request.action, "sqs:SendMessage");
-        assert_eq!(
-            request.resource.as_deref(),
-            Some("arn:aws:sqs:eu-west-1:123456789012:jobs")
-        );
+        assert_eq!(request.resource.as_deref(), Some("arn:aws:sqs:eu-west-1:123456789012:jobs"));
     }
 
     #[test]
     fn sqs_query_protocol_form_body() {
-        let request = Request::new(
-            Method::POST,
-            "https://sqs.eu-west-1.amazonaws.com/123456789012/jobs",
-        )
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(b"Action=SendMessage&MessageBody=hello&Version=2012-11-05")
-        .classify();
+        let request = Request::new(Method::POST, "https://sqs.eu-west-1.amazonaws.com/123456789012/jobs")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(b"Action=SendMessage&MessageBody=hello&Version=2012-11-05")
+            .classify();
         assert_eq!(request.action, "sqs:SendMessage");
-        assert_eq!(
-            request.resource.as_deref(),
-            Some("arn:aws:sqs:eu-west-1:123456789012:jobs")
-        );
+        assert_eq!(request.resource.as_deref(), Some("arn:aws:sqs:eu-west-1:123456789012:jobs"));
     }
 
     #[test]
     fn sqs_create_queue_query_string() {
-        let request = Request::new(
-            Method::GET,
-            "https://sqs.us-east-1.amazonaws.com/?Action=CreateQueue&QueueName=jobs",
-        )
-        .classify();
+        let request =
+            Request::new(Method::GET, "https://sqs.us-east-1.amazonaws.com/?Action=CreateQueue&QueueName=jobs")
+                .classify();
         assert_eq!(request.action, "sqs:CreateQueue");
-        assert_eq!(
-            request.resource.as_deref(),
-            Some("arn:aws:sqs:us-east-1:000000000000:jobs")
-        );
+        assert_eq!(request.resource.as_deref(), Some("arn:aws:sqs:us-east-1:000000000000:jobs"));
     }
 
     #[test]
@@ -560,28 +477,19 @@ mod tests {
 
     #[test]
     fn conflicting_actions_are_unknown() {
-        let request = Request::new(
-            Method::POST,
-            "https://ec2.us-east-1.amazonaws.com/?Action=DescribeInstances",
-        )
-        .body(b"Action=RunInstances&InstanceType=p4d.24xlarge")
-        .classify();
+        let request = Request::new(Method::POST, "https://ec2.us-east-1.amazonaws.com/?Action=DescribeInstances")
+            .body(b"Action=RunInstances&InstanceType=p4d.24xlarge")
+            .classify();
         assert_eq!(request.action, "ec2:Unknown");
-        assert_eq!(
-            request.iam_actions,
-            ["ec2:Unknown", "ec2:DescribeInstances", "ec2:RunInstances"]
-        );
+        assert_eq!(request.iam_actions, ["ec2:Unknown", "ec2:DescribeInstances", "ec2:RunInstances"]);
         assert_eq!(request.instance_types, ["p4d.24xlarge"]);
     }
 
     #[test]
     fn target_and_action_must_agree() {
-        let request = Request::new(
-            Method::POST,
-            "https://sqs.us-east-1.amazonaws.com/?Action=DeleteQueue",
-        )
-        .header("x-amz-target", "AmazonSQS.SendMessage")
-        .classify();
+        let request = Request::new(Method::POST, "https://sqs.us-east-1.amazonaws.com/?Action=DeleteQueue")
+            .header("x-amz-target", "AmazonSQS.SendMessage")
+            .classify();
         assert_eq!(request.action, "sqs:Unknown");
         assert!(request.iam_actions.contains(&"sqs:DeleteQueue".to_owned()));
     }
@@ -594,14 +502,7 @@ mod tests {
             .body(br#"{"TableName":"t&Action=DeleteTable&x=1"}"#)
             .classify();
         assert_eq!(request.action, "dynamodb:Unknown");
-        assert_eq!(
-            request.iam_actions,
-            [
-                "dynamodb:Unknown",
-                "dynamodb:GetItem",
-                "dynamodb:DeleteTable"
-            ]
-        );
+        assert_eq!(request.iam_actions, ["dynamodb:Unknown", "dynamodb:GetItem", "dynamodb:DeleteTable"]);
     }
 
     #[test]
@@ -616,8 +517,7 @@ mod tests {
 
     #[test]
     fn unknown_shapes_do_not_panic() {
-        let request =
-            Request::new(Method::POST, "https://dynamodb.us-east-1.amazonaws.com/").classify();
+        let request = Request::new(Method::POST, "https://dynamodb.us-east-1.amazonaws.com/").classify();
         assert_eq!(request.action, "dynamodb:Unknown");
         assert_eq!(request.iam_actions, ["dynamodb:Unknown"]);
 
@@ -637,10 +537,7 @@ mod tests {
     #[test]
     fn global_service_takes_scope_region() {
         let request = Request::new(Method::POST, "https://iam.amazonaws.com/")
-            .header(
-                "authorization",
-                "AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/iam/aws4_request",
-            )
+            .header("authorization", "AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/iam/aws4_request")
             .header("content-type", "application/x-www-form-urlencoded")
             .body(b"Action=CreateUser&UserName=x")
             .classify();
@@ -651,18 +548,12 @@ mod tests {
     #[test]
     fn operation_candidates_resolve() {
         let one = Operation::from_candidates(vec![("A".to_owned(), "B".to_owned())], false);
-        assert_eq!(
-            one.into_actions("s3"),
-            ("s3:A".to_owned(), vec!["s3:B".to_owned()])
-        );
+        assert_eq!(one.into_actions("s3"), ("s3:A".to_owned(), vec!["s3:B".to_owned()]));
 
         let unresolved = Operation::from_candidates(vec![("A".to_owned(), "A".to_owned())], true);
         assert_eq!(
             unresolved.into_actions("s3"),
-            (
-                "s3:Unknown".to_owned(),
-                vec!["s3:Unknown".to_owned(), "s3:A".to_owned()]
-            )
+            ("s3:Unknown".to_owned(), vec!["s3:Unknown".to_owned(), "s3:A".to_owned()])
         );
     }
 }

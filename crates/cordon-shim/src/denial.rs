@@ -43,7 +43,10 @@ pub fn denial_response(
             ),
             None if request.service == "s3" => (
                 "application/xml".to_owned(),
-                format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code><Message>{}</Message></Error>", escape_xml(&message)),
+                format!(
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code><Message>{}</Message></Error>",
+                    escape_xml(&message)
+                ),
                 None,
             ),
             None if request.service == "ec2" => (
@@ -119,7 +122,13 @@ mod tests {
 
     #[test]
     fn s3_denial_is_access_denied_xml() {
-        let response = denial_response(&aws(), &request("s3", "s3:DeleteObject"), &HeaderMap::new(), "deny-actions: s3:Delete*", "x");
+        let response = denial_response(
+            &aws(),
+            &request("s3", "s3:DeleteObject"),
+            &HeaderMap::new(),
+            "deny-actions: s3:Delete*",
+            "x",
+        );
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
         assert!(String::from_utf8_lossy(response.body()).contains("<Code>AccessDenied</Code>"));
         assert_eq!(response.headers()[DENIED_BY_HEADER], "deny-actions: s3:Delete*");
@@ -138,7 +147,8 @@ mod tests {
     #[test]
     fn azure_denial_sets_error_code_header() {
         let kind = EmulatorKind::Azure { signer: AzureSigner { account: "a".into(), key: String::new() } };
-        let response = denial_response(&kind, &request("azure-blob", "azure-blob:DeleteBlob"), &HeaderMap::new(), "r", "x");
+        let response =
+            denial_response(&kind, &request("azure-blob", "azure-blob:DeleteBlob"), &HeaderMap::new(), "r", "x");
         assert_eq!(response.headers()["x-ms-error-code"], "AuthorizationPermissionMismatch");
     }
 

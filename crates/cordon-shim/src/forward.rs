@@ -28,7 +28,11 @@ impl Default for Timeouts {
     /// Returns timeouts sized for emulators on loopback: a connection takes microseconds there, so seconds mean the
     /// emulator is stuck rather than slow.
     fn default() -> Self {
-        Timeouts { connect: Duration::from_secs(2), first_byte: Duration::from_secs(10), total: Duration::from_secs(30) }
+        Timeouts {
+            connect: Duration::from_secs(2),
+            first_byte: Duration::from_secs(10),
+            total: Duration::from_secs(30),
+        }
     }
 }
 
@@ -109,7 +113,9 @@ impl Upstream {
         let header_wait = timeouts.first_byte.min(timeouts.total);
         let response = match tokio::time::timeout(header_wait, self.client.request(request)).await {
             Err(_) => return Err(ForwardError::FirstByteTimeout(header_wait)),
-            Ok(Err(error)) if error.is_connect() => return Err(ForwardError::Connect(error_chain(&error))),
+            Ok(Err(error)) if error.is_connect() => {
+                return Err(ForwardError::Connect(error_chain(&error)));
+            }
             Ok(Err(error)) => return Err(ForwardError::Connect(error_chain(&error))),
             Ok(Ok(response)) => response,
         };
@@ -144,7 +150,9 @@ async fn read_limited(mut body: hyper::body::Incoming, limit: usize) -> Result<(
     let mut kept = bytes::BytesMut::new();
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|error| ForwardError::Body(error_chain(&error)))?;
-        let Ok(data) = frame.into_data() else { continue };
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
         let room = limit - kept.len();
         if data.len() > room {
             kept.extend_from_slice(&data[..room]);

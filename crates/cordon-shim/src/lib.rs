@@ -59,19 +59,17 @@ mod wildcard;
 
 pub use action_pattern::{ActionPattern, ActionPatternError};
 pub use audit::{AuditEvent, AuditLog, Verdict};
+pub use authority::{Authority, AuthorityError, default_port, host_header_matches, normalize_authority};
 pub use aws_chunked::{ChunkError, decode_aws_chunked};
+pub use classify::{
+    AwsHost, AzureHost, CloudRequest, UNKNOWN_OPERATION, UNKNOWN_SERVICE, classify_aws, classify_azure, parse_aws_host,
+    parse_azure_host,
+};
 pub use config::{Budgets, Emulator, EmulatorKind, ShimConfig};
 pub use denial::{DENIED_BY_HEADER, denial_response};
 pub use forward::{ForwardError, Timeouts, Upstream};
-pub use session::{CallShim, ShimError};
-pub use sign::{AwsSigner, AzureSigner, SignError, strip_guest_credentials};
-pub use authority::{
-    Authority, AuthorityError, default_port, host_header_matches, normalize_authority,
-};
-pub use classify::{
-    AwsHost, AzureHost, CloudRequest, UNKNOWN_OPERATION, UNKNOWN_SERVICE, classify_aws,
-    classify_azure, parse_aws_host, parse_azure_host,
-};
 pub use route::{HostPattern, PatternError, RouteTable};
 pub use rules::{Decision, Rules};
 pub use scp::{ScpError, ServiceControlPolicy};
+pub use session::{CallShim, ShimError};
+pub use sign::{AwsSigner, AzureSigner, SignError, strip_guest_credentials};

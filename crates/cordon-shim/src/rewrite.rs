@@ -59,7 +59,8 @@ mod tests {
     fn virtual_hosted_bucket_moves_to_path() {
         let endpoint: Uri = "http://127.0.0.1:5000".parse().unwrap();
         let original: Uri = "https://reports.s3.us-west-2.amazonaws.com/2026/summary.md?versionId=1".parse().unwrap();
-        let target = target_uri(&endpoint, &aws(), &authority("reports.s3.us-west-2.amazonaws.com"), &original).unwrap();
+        let target =
+            target_uri(&endpoint, &aws(), &authority("reports.s3.us-west-2.amazonaws.com"), &original).unwrap();
         assert_eq!(target.to_string(), "http://127.0.0.1:5000/reports/2026/summary.md?versionId=1");
     }
 
@@ -81,7 +82,8 @@ mod tests {
 
     #[test]
     fn azure_host_becomes_emulator_account_path() {
-        let kind = EmulatorKind::Azure { signer: AzureSigner { account: "devstoreaccount1".into(), key: String::new() } };
+        let kind =
+            EmulatorKind::Azure { signer: AzureSigner { account: "devstoreaccount1".into(), key: String::new() } };
         let endpoint: Uri = "http://127.0.0.1:10000".parse().unwrap();
         let original: Uri = "https://myaccount.blob.core.windows.net/reports/a.md".parse().unwrap();
         let target = target_uri(&endpoint, &kind, &authority("myaccount.blob.core.windows.net"), &original).unwrap();

@@ -39,9 +39,7 @@ pub enum PatternError {
         pattern: String,
     },
     /// A wildcard precedes an IP literal, as in `*.127.0.0.1`.
-    #[error(
-        "invalid host pattern {pattern:?}: a wildcard cannot precede an IP address (fix: remove the `*.`)"
-    )]
+    #[error("invalid host pattern {pattern:?}: a wildcard cannot precede an IP address (fix: remove the `*.`)")]
     WildcardIpLiteral {
         /// The pattern as given.
         pattern: String,
@@ -73,26 +71,16 @@ impl HostPattern {
             None => (false, pattern),
         };
         if rest.contains('*') {
-            return Err(PatternError::MisplacedWildcard {
-                pattern: pattern.to_owned(),
-            });
+            return Err(PatternError::MisplacedWildcard { pattern: pattern.to_owned() });
         }
 
-        let (host, port) = parse_host_port(rest).map_err(|source| PatternError::InvalidHost {
-            pattern: pattern.to_owned(),
-            source,
-        })?;
+        let (host, port) = parse_host_port(rest)
+            .map_err(|source| PatternError::InvalidHost { pattern: pattern.to_owned(), source })?;
         if wildcard && is_ip_literal(&host) {
-            return Err(PatternError::WildcardIpLiteral {
-                pattern: pattern.to_owned(),
-            });
+            return Err(PatternError::WildcardIpLiteral { pattern: pattern.to_owned() });
         }
 
-        Ok(HostPattern {
-            wildcard,
-            host,
-            port,
-        })
+        Ok(HostPattern { wildcard, host, port })
     }
 
     /// Reports whether a request with this scheme and normalised authority
@@ -165,11 +153,7 @@ impl RouteTable {
     pub fn route(&self, scheme: &str, authority: &Authority) -> Option<&str> {
         self.routes
             .iter()
-            .find(|(patterns, _)| {
-                patterns
-                    .iter()
-                    .any(|pattern| pattern.matches(scheme, authority))
-            })
+            .find(|(patterns, _)| patterns.iter().any(|pattern| pattern.matches(scheme, authority)))
             .map(|(_, emulator)| emulator.as_str())
     }
 
@@ -209,77 +193,37 @@ mod tests {
 
     #[test]
     fn wildcard_matches_one_label() {
-        assert!(pattern_matches(
-            "*.amazonaws.com",
-            "https",
-            "s3.amazonaws.com"
-        ));
+        assert!(pattern_matches("*.amazonaws.com", "https", "s3.amazonaws.com"));
     }
 
     #[test]
     fn wildcard_matches_several_labels() {
-        assert!(pattern_matches(
-            "*.amazonaws.com",
-            "https",
-            "bucket.s3.us-west-2.amazonaws.com"
-        ));
+        assert!(pattern_matches("*.amazonaws.com", "https", "bucket.s3.us-west-2.amazonaws.com"));
     }
 
     #[test]
     fn wildcard_skips_bare_suffix() {
-        assert!(!pattern_matches(
-            "*.amazonaws.com",
-            "https",
-            "amazonaws.com"
-        ));
+        assert!(!pattern_matches("*.amazonaws.com", "https", "amazonaws.com"));
     }
 
     #[test]
     fn wildcard_needs_label_boundary() {
-        assert!(!pattern_matches(
-            "*.amazonaws.com",
-            "https",
-            "evilamazonaws.com"
-        ));
-        assert!(!pattern_matches(
-            "*.amazonaws.com",
-            "https",
-            "amazonaws.com.evil.example"
-        ));
+        assert!(!pattern_matches("*.amazonaws.com", "https", "evilamazonaws.com"));
+        assert!(!pattern_matches("*.amazonaws.com", "https", "amazonaws.com.evil.example"));
     }
 
     #[test]
     fn exact_pattern_matches_only_host() {
         assert!(pattern_matches("amazonaws.com", "https", "amazonaws.com"));
-        assert!(!pattern_matches(
-            "amazonaws.com",
-            "https",
-            "s3.amazonaws.com"
-        ));
+        assert!(!pattern_matches("amazonaws.com", "https", "s3.amazonaws.com"));
     }
 
     #[test]
     fn portless_pattern_needs_default_port() {
-        assert!(pattern_matches(
-            "*.blob.core.windows.net",
-            "https",
-            "acct.blob.core.windows.net"
-        ));
-        assert!(pattern_matches(
-            "*.blob.core.windows.net",
-            "http",
-            "acct.blob.core.windows.net"
-        ));
-        assert!(!pattern_matches(
-            "*.blob.core.windows.net",
-            "https",
-            "acct.blob.core.windows.net:8443"
-        ));
-        assert!(!pattern_matches(
-            "*.blob.core.windows.net",
-            "http",
-            "acct.blob.core.windows.net:443"
-        ));
+        assert!(pattern_matches("*.blob.core.windows.net", "https", "acct.blob.core.windows.net"));
+        assert!(pattern_matches("*.blob.core.windows.net", "http", "acct.blob.core.windows.net"));
+        assert!(!pattern_matches("*.blob.core.windows.net", "https", "acct.blob.core.windows.net:8443"));
+        assert!(!pattern_matches("*.blob.core.windows.net", "http", "acct.blob.core.windows.net:443"));
     }
 
     #[test]
@@ -305,41 +249,23 @@ mod tests {
 
     #[test]
     fn display_round_trips() {
-        for text in [
-            "*.amazonaws.com",
-            "localhost:4566",
-            "127.0.0.1:4566",
-            "[::1]:10000",
-        ] {
+        for text in ["*.amazonaws.com", "localhost:4566", "127.0.0.1:4566", "[::1]:10000"] {
             assert_eq!(pattern(text).to_string(), text);
         }
     }
 
     #[test]
     fn misplaced_wildcards_are_rejected() {
-        for text in [
-            "*",
-            "*amazonaws.com",
-            "s3.*.amazonaws.com",
-            "*.*.amazonaws.com",
-            "amazonaws.*",
-            "**.com",
-        ] {
+        for text in ["*", "*amazonaws.com", "s3.*.amazonaws.com", "*.*.amazonaws.com", "amazonaws.*", "**.com"] {
             let error = HostPattern::parse(text);
-            assert!(
-                matches!(error, Err(PatternError::MisplacedWildcard { .. })),
-                "{text:?} gave {error:?}"
-            );
+            assert!(matches!(error, Err(PatternError::MisplacedWildcard { .. })), "{text:?} gave {error:?}");
         }
     }
 
     #[test]
     fn wildcard_ip_is_rejected() {
         let error = HostPattern::parse("*.127.0.0.1");
-        assert!(
-            matches!(error, Err(PatternError::WildcardIpLiteral { .. })),
-            "{error:?}"
-        );
+        assert!(matches!(error, Err(PatternError::WildcardIpLiteral { .. })), "{error:?}");
     }
 
     #[test]
@@ -359,12 +285,7 @@ mod tests {
 
     #[test]
     fn bad_ports_are_rejected() {
-        for text in [
-            "localhost:",
-            "localhost:0",
-            "localhost:70000",
-            "localhost:port",
-        ] {
+        for text in ["localhost:", "localhost:0", "localhost:70000", "localhost:port"] {
             let error = HostPattern::parse(text);
             let expected = matches!(
                 error,
@@ -380,48 +301,21 @@ mod tests {
     #[test]
     fn route_returns_first_match() {
         let table = RouteTable::new(vec![
-            (
-                vec![pattern("localhost:4566"), pattern("*.amazonaws.com")],
-                "moto".to_owned(),
-            ),
-            (
-                vec![pattern("*.blob.core.windows.net")],
-                "azurite".to_owned(),
-            ),
+            (vec![pattern("localhost:4566"), pattern("*.amazonaws.com")], "moto".to_owned()),
+            (vec![pattern("*.blob.core.windows.net")], "azurite".to_owned()),
             (vec![pattern("*.s3.amazonaws.com")], "shadowed".to_owned()),
         ]);
-        assert_eq!(
-            table.route("https", &authority("https", "bucket.s3.amazonaws.com")),
-            Some("moto")
-        );
-        assert_eq!(
-            table.route("http", &authority("http", "localhost:4566")),
-            Some("moto")
-        );
-        assert_eq!(
-            table.route("https", &authority("https", "acct.blob.core.windows.net")),
-            Some("azurite")
-        );
+        assert_eq!(table.route("https", &authority("https", "bucket.s3.amazonaws.com")), Some("moto"));
+        assert_eq!(table.route("http", &authority("http", "localhost:4566")), Some("moto"));
+        assert_eq!(table.route("https", &authority("https", "acct.blob.core.windows.net")), Some("azurite"));
     }
 
     #[test]
     fn route_without_match_is_none() {
         let table = RouteTable::new(vec![(vec![pattern("*.amazonaws.com")], "moto".to_owned())]);
-        assert_eq!(
-            table.route("https", &authority("https", "example.com")),
-            None
-        );
-        assert_eq!(
-            table.route("https", &authority("https", "s3.amazonaws.com:444")),
-            None
-        );
-        assert_eq!(
-            table.route("ftp", &authority("https", "s3.amazonaws.com")),
-            None
-        );
-        assert_eq!(
-            RouteTable::default().route("https", &authority("https", "s3.amazonaws.com")),
-            None
-        );
+        assert_eq!(table.route("https", &authority("https", "example.com")), None);
+        assert_eq!(table.route("https", &authority("https", "s3.amazonaws.com:444")), None);
+        assert_eq!(table.route("ftp", &authority("https", "s3.amazonaws.com")), None);
+        assert_eq!(RouteTable::default().route("https", &authority("https", "s3.amazonaws.com")), None);
     }
 }

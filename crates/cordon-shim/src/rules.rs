@@ -84,10 +84,7 @@ impl Rules {
             return decision;
         }
         if let Some((statement, reason)) = self.scp.as_ref().and_then(|scp| scp.evaluate(request)) {
-            return Decision::Deny {
-                rule: format!("scp: {statement}"),
-                reason,
-            };
+            return Decision::Deny { rule: format!("scp: {statement}"), reason };
         }
         Decision::Allow
     }
@@ -95,11 +92,7 @@ impl Rules {
     fn denied_action(&self, request: &CloudRequest) -> Option<Decision> {
         let actions = std::iter::once(&request.action).chain(request.iam_actions.iter());
         for action in actions {
-            if let Some(pattern) = self
-                .deny_actions
-                .iter()
-                .find(|pattern| pattern.matches(action))
-            {
+            if let Some(pattern) = self.deny_actions.iter().find(|pattern| pattern.matches(action)) {
                 return Some(Decision::Deny {
                     rule: format!("deny-actions: {pattern}"),
                     reason: format!("{action} matches the denied action pattern {pattern}"),
@@ -112,10 +105,7 @@ impl Rules {
     fn denied_region(&self, request: &CloudRequest) -> Option<Decision> {
         let allowed = self.allowed_regions.as_ref()?;
         let region = request.region.as_deref()?;
-        if allowed
-            .iter()
-            .any(|allowed| allowed.eq_ignore_ascii_case(region))
-        {
+        if allowed.iter().any(|allowed| allowed.eq_ignore_ascii_case(region)) {
             return None;
         }
         Some(Decision::Deny {
@@ -160,26 +150,15 @@ mod tests {
 
     #[test]
     fn empty_rules_allow() {
-        let decision = Rules::default().evaluate(&request(
-            "s3:DeleteBucket",
-            "s3:DeleteBucket",
-            Some("eu-west-1"),
-        ));
+        let decision = Rules::default().evaluate(&request("s3:DeleteBucket", "s3:DeleteBucket", Some("eu-west-1")));
         assert_eq!(decision, Decision::Allow);
         assert!(decision.is_allowed());
     }
 
     #[test]
     fn deny_actions_match_action() {
-        let rules = Rules {
-            deny_actions: vec![pattern("s3:Delete*")],
-            ..Rules::default()
-        };
-        let decision = rules.evaluate(&request(
-            "s3:DeleteObjects",
-            "s3:DeleteObject",
-            Some("us-east-1"),
-        ));
+        let rules = Rules { deny_actions: vec![pattern("s3:Delete*")], ..Rules::default() };
+        let decision = rules.evaluate(&request("s3:DeleteObjects", "s3:DeleteObject", Some("us-east-1")));
         assert_eq!(
             decision,
             Decision::Deny {
@@ -187,56 +166,36 @@ mod tests {
                 reason: "s3:DeleteObjects matches the denied action pattern s3:Delete*".to_owned(),
             }
         );
-        assert!(
-            rules
-                .evaluate(&request("s3:GetObject", "s3:GetObject", None))
-                .is_allowed()
-        );
+        assert!(rules.evaluate(&request("s3:GetObject", "s3:GetObject", None)).is_allowed());
     }
 
     #[test]
     fn deny_actions_match_iam_action() {
-        let rules = Rules {
-            deny_actions: vec![pattern("s3:GetObject")],
-            ..Rules::default()
-        };
+        let rules = Rules { deny_actions: vec![pattern("s3:GetObject")], ..Rules::default() };
         let decision = rules.evaluate(&request("s3:HeadObject", "s3:GetObject", None));
         assert_eq!(rule_of(&decision), Some("deny-actions: s3:GetObject"));
     }
 
     #[test]
     fn deny_actions_ignore_case() {
-        let rules = Rules {
-            deny_actions: vec![pattern("S3:deletebucket")],
-            ..Rules::default()
-        };
+        let rules = Rules { deny_actions: vec![pattern("S3:deletebucket")], ..Rules::default() };
         let decision = rules.evaluate(&request("s3:DeleteBucket", "s3:DeleteBucket", None));
         assert_eq!(rule_of(&decision), Some("deny-actions: S3:deletebucket"));
     }
 
     #[test]
     fn ambiguous_request_candidates_are_denied() {
-        let rules = Rules {
-            deny_actions: vec![pattern("ec2:RunInstances")],
-            ..Rules::default()
-        };
+        let rules = Rules { deny_actions: vec![pattern("ec2:RunInstances")], ..Rules::default() };
         let mut ambiguous = request("ec2:Unknown", "ec2:Unknown", Some("us-east-1"));
-        ambiguous
-            .iam_actions
-            .push("ec2:DescribeInstances".to_owned());
+        ambiguous.iam_actions.push("ec2:DescribeInstances".to_owned());
         ambiguous.iam_actions.push("ec2:RunInstances".to_owned());
-        assert_eq!(
-            rule_of(&rules.evaluate(&ambiguous)),
-            Some("deny-actions: ec2:RunInstances")
-        );
+        assert_eq!(rule_of(&rules.evaluate(&ambiguous)), Some("deny-actions: ec2:RunInstances"));
     }
 
     #[test]
     fn region_outside_list_is_denied() {
-        let rules = Rules {
-            allowed_regions: Some(vec!["us-east-1".to_owned(), "us-west-2".to_owned()]),
-            ..Rules::default()
-        };
+        let rules =
+            Rules { allowed_regions: Some(vec!["us-east-1".to_owned(), "us-west-2".to_owned()]), ..Rules::default() };
         let decision = rules.evaluate(&request("s3:PutObject", "s3:PutObject", Some("eu-west-1")));
         assert_eq!(
             decision,
@@ -250,36 +209,19 @@ mod tests {
 
     #[test]
     fn region_in_list_is_allowed() {
-        let rules = Rules {
-            allowed_regions: Some(vec!["us-east-1".to_owned()]),
-            ..Rules::default()
-        };
-        assert!(
-            rules
-                .evaluate(&request("s3:PutObject", "s3:PutObject", Some("us-east-1")))
-                .is_allowed()
-        );
+        let rules = Rules { allowed_regions: Some(vec!["us-east-1".to_owned()]), ..Rules::default() };
+        assert!(rules.evaluate(&request("s3:PutObject", "s3:PutObject", Some("us-east-1"))).is_allowed());
     }
 
     #[test]
     fn missing_region_passes_list() {
-        let rules = Rules {
-            allowed_regions: Some(vec!["us-east-1".to_owned()]),
-            ..Rules::default()
-        };
-        assert!(
-            rules
-                .evaluate(&request("iam:CreateUser", "iam:CreateUser", None))
-                .is_allowed()
-        );
+        let rules = Rules { allowed_regions: Some(vec!["us-east-1".to_owned()]), ..Rules::default() };
+        assert!(rules.evaluate(&request("iam:CreateUser", "iam:CreateUser", None)).is_allowed());
     }
 
     #[test]
     fn empty_region_list_denies_regions() {
-        let rules = Rules {
-            allowed_regions: Some(Vec::new()),
-            ..Rules::default()
-        };
+        let rules = Rules { allowed_regions: Some(Vec::new()), ..Rules::default() };
         let decision = rules.evaluate(&request("s3:PutObject", "s3:PutObject", Some("us-east-1")));
         assert_eq!(rule_of(&decision), Some("allowed-regions"));
     }
@@ -289,15 +231,8 @@ mod tests {
         let scp = ServiceControlPolicy::parse(
             r#"{"Version": "2012-10-17", "Statement": {"Sid": "NoQueues", "Effect": "Deny", "Action": "sqs:Delete*", "Resource": "*"}}"#,
         );
-        let rules = Rules {
-            scp: scp.ok(),
-            ..Rules::default()
-        };
-        let decision = rules.evaluate(&request(
-            "sqs:DeleteQueue",
-            "sqs:DeleteQueue",
-            Some("us-east-1"),
-        ));
+        let rules = Rules { scp: scp.ok(), ..Rules::default() };
+        let decision = rules.evaluate(&request("sqs:DeleteQueue", "sqs:DeleteQueue", Some("us-east-1")));
         assert_eq!(
             decision,
             Decision::Deny {

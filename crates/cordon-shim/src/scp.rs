@@ -90,9 +90,7 @@ pub enum ScpError {
         element: String,
     },
     /// Both elements of an exclusive pair are present.
-    #[error(
-        "invalid service control policy: {statement} has both {first} and {second} (fix: keep one of them)"
-    )]
+    #[error("invalid service control policy: {statement} has both {first} and {second} (fix: keep one of them)")]
     ConflictingElements {
         /// The statement.
         statement: String,
@@ -203,22 +201,15 @@ impl ServiceControlPolicy {
 
         for key in document.keys() {
             if !matches!(key.as_str(), "Version" | "Id" | "Statement") {
-                return Err(ScpError::UnknownElement {
-                    statement: None,
-                    element: key.clone(),
-                });
+                return Err(ScpError::UnknownElement { statement: None, element: key.clone() });
             }
         }
 
         let version = match document.get("Version") {
             None => None,
-            Some(Value::String(version)) if VERSIONS.contains(&version.as_str()) => {
-                Some(version.clone())
-            }
+            Some(Value::String(version)) if VERSIONS.contains(&version.as_str()) => Some(version.clone()),
             Some(other) => {
-                return Err(ScpError::UnsupportedVersion {
-                    version: other.to_string(),
-                });
+                return Err(ScpError::UnsupportedVersion { version: other.to_string() });
             }
         };
         if document.get("Id").is_some_and(|id| !id.is_string()) {
@@ -231,19 +222,13 @@ impl ServiceControlPolicy {
 
         let statement_values: Vec<&Value> = match document.get("Statement") {
             None => {
-                return Err(ScpError::MissingElement {
-                    statement: "policy".to_owned(),
-                    element: "Statement",
-                });
+                return Err(ScpError::MissingElement { statement: "policy".to_owned(), element: "Statement" });
             }
             Some(Value::Array(items)) => items.iter().collect(),
             Some(single) => vec![single],
         };
         if statement_values.is_empty() {
-            return Err(ScpError::EmptyElement {
-                statement: "policy".to_owned(),
-                element: "Statement".to_owned(),
-            });
+            return Err(ScpError::EmptyElement { statement: "policy".to_owned(), element: "Statement".to_owned() });
         }
         let statements = statement_values
             .into_iter()
@@ -251,10 +236,7 @@ impl ServiceControlPolicy {
             .map(|(index, value)| Statement::parse(index, value))
             .collect::<Result<Vec<_>, _>>()?;
 
-        Ok(ServiceControlPolicy {
-            version,
-            statements,
-        })
+        Ok(ServiceControlPolicy { version, statements })
     }
 
     /// Evaluates the policy's Deny statements in document order and returns
@@ -269,11 +251,9 @@ impl ServiceControlPolicy {
     /// resource is matched as `*`.
     #[must_use]
     pub fn evaluate(&self, request: &CloudRequest) -> Option<(String, String)> {
-        self.statements.iter().find_map(|statement| {
-            statement
-                .denial(request)
-                .map(|reason| (statement.label.clone(), reason))
-        })
+        self.statements
+            .iter()
+            .find_map(|statement| statement.denial(request).map(|reason| (statement.label.clone(), reason)))
     }
 
     /// Lists what a reader of the policy should know about how Cordon

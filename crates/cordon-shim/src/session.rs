@@ -119,9 +119,15 @@ impl CallShim {
         let rule = event.rule.as_deref().unwrap_or("-");
         let reason = event.reason.as_deref().unwrap_or_default();
         match event.verdict {
-            Verdict::Allowed => tracing::debug!(authority = %event.authority, action, "request forwarded"),
-            Verdict::Denied => tracing::warn!(authority = %event.authority, action, rule, reason, "request denied"),
-            Verdict::Failed => tracing::warn!(authority = %event.authority, action, reason, "request failed upstream"),
+            Verdict::Allowed => {
+                tracing::debug!(authority = %event.authority, action, "request forwarded")
+            }
+            Verdict::Denied => {
+                tracing::warn!(authority = %event.authority, action, rule, reason, "request denied")
+            }
+            Verdict::Failed => {
+                tracing::warn!(authority = %event.authority, action, reason, "request failed upstream")
+            }
         }
         self.record(event);
         outcome
@@ -164,18 +170,28 @@ impl CallShim {
         }
         let Some(emulator_name) = self.config.routes.route(&scheme, &authority).map(str::to_owned) else {
             drain(body).await;
-            return Err(deny(event, "route", format!("no route sends {}:{} to an emulator", authority.host, authority.port)));
+            return Err(deny(
+                event,
+                "route",
+                format!("no route sends {}:{} to an emulator", authority.host, authority.port),
+            ));
         };
         let Some(emulator) = self.config.emulator(&emulator_name) else {
             drain(body).await;
-            return Err(deny(event, "route", format!("the route names emulator {emulator_name}, which is not configured")));
+            return Err(deny(
+                event,
+                "route",
+                format!("the route names emulator {emulator_name}, which is not configured"),
+            ));
         };
         let Some(endpoint) = emulator.endpoint.clone() else {
             drain(body).await;
             return Err(deny(
                 event,
                 "endpoint",
-                format!("emulator {emulator_name} has no endpoint (fix: run `cordon emulators start` or set its endpoint)"),
+                format!(
+                    "emulator {emulator_name} has no endpoint (fix: run `cordon emulators start` or set its endpoint)"
+                ),
             ));
         };
         event.emulator = Some(emulator_name);
@@ -190,10 +206,13 @@ impl CallShim {
             Ok(body) => body,
             Err(None) => {
                 event.rule = Some("max-request-bytes".to_owned());
-                event.reason = Some(format!("the request body is larger than the {remaining_request_bytes} bytes left"));
+                event.reason =
+                    Some(format!("the request body is larger than the {remaining_request_bytes} bytes left"));
                 return Err(ShimError::RequestTooLarge { limit: remaining_request_bytes });
             }
-            Err(Some(message)) => return Err(ShimError::Upstream(format!("cannot read the request body: {message}"))),
+            Err(Some(message)) => {
+                return Err(ShimError::Upstream(format!("cannot read the request body: {message}")));
+            }
         };
         if is_aws_chunked(&parts.headers) {
             body = match decode_aws_chunked(&body) {
@@ -222,12 +241,16 @@ impl CallShim {
         strip_guest_credentials(&mut parts.headers, &mut parts.uri);
         let target = crate::rewrite::target_uri(&endpoint, &emulator.kind, &authority, &parts.uri)
             .map_err(|message| deny(event, "rewrite", message))?;
-        let mut outgoing = Request::builder().method(parts.method.clone()).uri(target).body(body.to_vec()).map_err(|error| {
-            ShimError::Upstream(format!("cannot build the forwarded request: {error}"))
-        })?;
+        let mut outgoing = Request::builder()
+            .method(parts.method.clone())
+            .uri(target)
+            .body(body.to_vec())
+            .map_err(|error| ShimError::Upstream(format!("cannot build the forwarded request: {error}")))?;
         copy_forwardable_headers(&parts.headers, outgoing.headers_mut());
         let host = outgoing.uri().authority().map(|authority| authority.as_str().to_owned()).unwrap_or_default();
-        outgoing.headers_mut().insert(HOST, HeaderValue::from_str(&host).map_err(|error| ShimError::Upstream(error.to_string()))?);
+        outgoing
+            .headers_mut()
+            .insert(HOST, HeaderValue::from_str(&host).map_err(|error| ShimError::Upstream(error.to_string()))?);
         outgoing.headers_mut().insert(CONTENT_LENGTH, HeaderValue::from(body.len()));
         let signed = match &emulator.kind {
             EmulatorKind::Aws { signer, default_region } => {
@@ -248,16 +271,15 @@ impl CallShim {
 
         event.verdict = Verdict::Failed;
         let timeouts: Timeouts = self.config.timeouts.shortened_by(guest_connect, guest_first_byte);
-        let forwarded = self
-            .upstream
-            .send(outgoing.map(Bytes::from), timeouts, remaining_response_bytes)
-            .await
-            .map_err(|error| match error {
-                crate::forward::ForwardError::ConnectTimeout(_)
-                | crate::forward::ForwardError::FirstByteTimeout(_)
-                | crate::forward::ForwardError::TotalTimeout(_) => ShimError::Timeout(error.to_string()),
-                other => ShimError::Upstream(other.to_string()),
-            })?;
+        let forwarded =
+            self.upstream.send(outgoing.map(Bytes::from), timeouts, remaining_response_bytes).await.map_err(
+                |error| match error {
+                    crate::forward::ForwardError::ConnectTimeout(_)
+                    | crate::forward::ForwardError::FirstByteTimeout(_)
+                    | crate::forward::ForwardError::TotalTimeout(_) => ShimError::Timeout(error.to_string()),
+                    other => ShimError::Upstream(other.to_string()),
+                },
+            )?;
 
         let response_bytes = forwarded.response.body().len() as u64;
         self.usage.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).response_bytes += response_bytes;

@@ -135,11 +135,8 @@ fn encode_query_component(text: &str) -> String {
 }
 
 /// Characters SigV4 and Azure both leave unencoded in a query component.
-const QUERY_COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
+const QUERY_COMPONENT: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 
 /// Signs `request` in place with SigV4 for `service` in `region`. The body is hashed whole, because the shim buffers
 /// it before forwarding; S3 also gets the `x-amz-content-sha256` header it requires.
@@ -201,9 +198,7 @@ pub fn sign_azure(request: &mut Request<Vec<u8>>, signer: &AzureSigner, now: Sys
     let mut mac = Hmac::<Sha256>::new_from_slice(&key).map_err(|_| SignError::AzureKey)?;
     mac.update(string_to_sign.as_bytes());
     let signature = BASE64.encode(mac.finalize().into_bytes());
-    request
-        .headers_mut()
-        .insert(AUTHORIZATION, header_value(&format!("SharedKey {}:{signature}", signer.account)));
+    request.headers_mut().insert(AUTHORIZATION, header_value(&format!("SharedKey {}:{signature}", signer.account)));
     Ok(())
 }
 
@@ -305,8 +300,7 @@ mod tests {
     #[test]
     fn presigned_query_is_removed() {
         let mut headers = HeaderMap::new();
-        let mut uri: Uri =
-            "http://h/b/k?X-Amz-Credential=GUEST%2F1&X-Amz-Signature=abc&versionId=3".parse().unwrap();
+        let mut uri: Uri = "http://h/b/k?X-Amz-Credential=GUEST%2F1&X-Amz-Signature=abc&versionId=3".parse().unwrap();
         assert!(strip_guest_credentials(&mut headers, &mut uri));
         assert_eq!(uri.query(), Some("versionId=3"));
     }

@@ -13,11 +13,7 @@ pub(crate) fn wildcard_matches(pattern: &str, text: &str, ignore_case: bool) -> 
     let pattern: Vec<char> = pattern.chars().collect();
     let text: Vec<char> = text.chars().collect();
     let same = |left: char, right: char| {
-        if ignore_case {
-            left.eq_ignore_ascii_case(&right)
-        } else {
-            left == right
-        }
+        if ignore_case { left.eq_ignore_ascii_case(&right) } else { left == right }
     };
 
     let mut pattern_index = 0;
@@ -48,9 +44,7 @@ pub(crate) fn wildcard_matches(pattern: &str, text: &str, ignore_case: bool) -> 
         }
     }
 
-    pattern[pattern_index..]
-        .iter()
-        .all(|&character| character == '*')
+    pattern[pattern_index..].iter().all(|&character| character == '*')
 }
 
 /// Reports whether a pattern contains a wildcard character.

@@ -65,7 +65,11 @@ async fn soak(calls: u64, in_flight: usize) -> bool {
     let leftover_scratch = std::fs::read_dir(scratch_root.path()).map(|entries| entries.count()).unwrap_or(usize::MAX);
     let accounted: u64 = counts.values().sum();
 
-    println!("soak: {calls} calls, {in_flight} in flight, {:.1} s ({:.0} calls/s)", elapsed.as_secs_f64(), calls as f64 / elapsed.as_secs_f64());
+    println!(
+        "soak: {calls} calls, {in_flight} in flight, {:.1} s ({:.0} calls/s)",
+        elapsed.as_secs_f64(),
+        calls as f64 / elapsed.as_secs_f64()
+    );
     println!("resident memory: {} MiB after warm-up, {} MiB at the end", memory_before >> 20, memory_after >> 20);
     println!("open descriptors: {descriptors_before} after warm-up, {descriptors_after} at the end");
     println!("scratch directories left: {leftover_scratch}");
@@ -96,7 +100,13 @@ async fn soak(calls: u64, in_flight: usize) -> bool {
 
 /// Runs `calls` calls with at most `in_flight` at once, picking scenarios with a deterministic generator, and counts
 /// `scenario -> outcome` pairs.
-async fn run_calls(runtime: &Arc<Runtime>, scenarios: &Arc<Vec<Scenario>>, calls: u64, in_flight: usize, seed: u64) -> BTreeMap<String, u64> {
+async fn run_calls(
+    runtime: &Arc<Runtime>,
+    scenarios: &Arc<Vec<Scenario>>,
+    calls: u64,
+    in_flight: usize,
+    seed: u64,
+) -> BTreeMap<String, u64> {
     let permits = Arc::new(tokio::sync::Semaphore::new(in_flight));
     let mut tasks = tokio::task::JoinSet::new();
     let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
@@ -113,7 +123,9 @@ async fn run_calls(runtime: &Arc<Runtime>, scenarios: &Arc<Vec<Scenario>>, calls
             let scenario = &scenarios[index];
             let call = Call::new().args(scenario.args.iter().cloned()).stdin(Stdin::Bytes(b"soak".to_vec()));
             let label = match runtime.run(&scenario.tool, &scenario.policy, call).await {
-                Ok(outcome) if outcome.status.kind() == scenario.expected => format!("{} -> {}", scenario.name, scenario.expected),
+                Ok(outcome) if outcome.status.kind() == scenario.expected => {
+                    format!("{} -> {}", scenario.name, scenario.expected)
+                }
                 Ok(outcome) => format!("unexpected {} -> {}", scenario.name, outcome.status.kind()),
                 Err(error) => format!("error {}: {error}", scenario.name),
             };
@@ -135,7 +147,10 @@ fn scenarios(runtime: &Runtime, workspace: &std::path::Path) -> Vec<Scenario> {
     let plain = Arc::new(Policy::deny_all());
     // Fuel, not the clock, must end the spinning guests even on a loaded machine, so their timeout is generous; the
     // sleeping guest gets a short one.
-    let tight = Arc::new(policy("[limits]\nfuel = 5_000_000\nmemory = \"8 MiB\"\ntimeout = \"30s\"\nstdout = \"1 KiB\"\n", workspace));
+    let tight = Arc::new(policy(
+        "[limits]\nfuel = 5_000_000\nmemory = \"8 MiB\"\ntimeout = \"30s\"\nstdout = \"1 KiB\"\n",
+        workspace,
+    ));
     let quick = Arc::new(policy("[limits]\ntimeout = \"50ms\"\n", workspace));
     let scratch = Arc::new(policy("[scratch]\nguest = \"/scratch\"\n", workspace));
     let refused_http = Arc::new(policy(
@@ -144,17 +159,71 @@ fn scenarios(runtime: &Runtime, workspace: &std::path::Path) -> Vec<Scenario> {
     ));
     let args = |items: &[&str]| items.iter().map(|item| (*item).to_owned()).collect::<Vec<_>>();
     vec![
-        Scenario { name: "hello", tool: load("hello"), policy: Arc::clone(&plain), args: Vec::new(), expected: "success" },
-        Scenario { name: "stdin", tool: load("cat"), policy: Arc::clone(&plain), args: Vec::new(), expected: "success" },
-        Scenario { name: "spin", tool: load("spin"), policy: Arc::clone(&tight), args: Vec::new(), expected: "fuel-exhausted" },
-        Scenario { name: "alloc-bomb", tool: load("alloc-bomb"), policy: Arc::clone(&tight), args: Vec::new(), expected: "memory-limit" },
+        Scenario {
+            name: "hello",
+            tool: load("hello"),
+            policy: Arc::clone(&plain),
+            args: Vec::new(),
+            expected: "success",
+        },
+        Scenario {
+            name: "stdin",
+            tool: load("cat"),
+            policy: Arc::clone(&plain),
+            args: Vec::new(),
+            expected: "success",
+        },
+        Scenario {
+            name: "spin",
+            tool: load("spin"),
+            policy: Arc::clone(&tight),
+            args: Vec::new(),
+            expected: "fuel-exhausted",
+        },
+        Scenario {
+            name: "alloc-bomb",
+            tool: load("alloc-bomb"),
+            policy: Arc::clone(&tight),
+            args: Vec::new(),
+            expected: "memory-limit",
+        },
         Scenario { name: "panic", tool: load("panic"), policy: Arc::clone(&plain), args: Vec::new(), expected: "trap" },
-        Scenario { name: "recurse", tool: load("recurse"), policy: Arc::clone(&plain), args: Vec::new(), expected: "trap" },
+        Scenario {
+            name: "recurse",
+            tool: load("recurse"),
+            policy: Arc::clone(&plain),
+            args: Vec::new(),
+            expected: "trap",
+        },
         Scenario { name: "sleep", tool: load("sleep"), policy: quick, args: args(&["1000"]), expected: "timeout" },
-        Scenario { name: "exit", tool: load("exit-code"), policy: Arc::clone(&plain), args: args(&["3"]), expected: "exit" },
-        Scenario { name: "flood", tool: load("print-flood"), policy: Arc::clone(&tight), args: Vec::new(), expected: "fuel-exhausted" },
-        Scenario { name: "scratch", tool: load("probe-write"), policy: scratch, args: args(&["/scratch/a", "/scratch/b"]), expected: "success" },
-        Scenario { name: "http", tool: load("http-probe"), policy: refused_http, args: args(&["http://cordon-soak.invalid/"]), expected: "success" },
+        Scenario {
+            name: "exit",
+            tool: load("exit-code"),
+            policy: Arc::clone(&plain),
+            args: args(&["3"]),
+            expected: "exit",
+        },
+        Scenario {
+            name: "flood",
+            tool: load("print-flood"),
+            policy: Arc::clone(&tight),
+            args: Vec::new(),
+            expected: "fuel-exhausted",
+        },
+        Scenario {
+            name: "scratch",
+            tool: load("probe-write"),
+            policy: scratch,
+            args: args(&["/scratch/a", "/scratch/b"]),
+            expected: "success",
+        },
+        Scenario {
+            name: "http",
+            tool: load("http-probe"),
+            policy: refused_http,
+            args: args(&["http://cordon-soak.invalid/"]),
+            expected: "success",
+        },
     ]
 }
 

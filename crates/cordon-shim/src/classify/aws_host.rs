@@ -23,18 +23,10 @@ pub struct AwsHost {
 /// Domains under which AWS-style endpoint names are recognised. LocalStack
 /// serves `s3.localhost.localstack.cloud` and virtual-hosted buckets below
 /// it, so it is read the same way.
-const ENDPOINT_DOMAINS: [&str; 3] = [
-    "amazonaws.com",
-    "amazonaws.com.cn",
-    "localhost.localstack.cloud",
-];
+const ENDPOINT_DOMAINS: [&str; 3] = ["amazonaws.com", "amazonaws.com.cn", "localhost.localstack.cloud"];
 
 /// Endpoint prefixes that differ from the IAM service prefix.
-const SERVICE_ALIASES: [(&str, &str); 3] = [
-    ("email", "ses"),
-    ("monitoring", "cloudwatch"),
-    ("queue", "sqs"),
-];
+const SERVICE_ALIASES: [(&str, &str); 3] = [("email", "ses"), ("monitoring", "cloudwatch"), ("queue", "sqs")];
 
 /// Reads the service, region and virtual-hosted bucket from a normalised
 /// host name.
@@ -70,11 +62,8 @@ pub(crate) fn is_region(text: &str) -> bool {
     };
     let first_ok = first.len() == 2 && first.bytes().all(|byte| byte.is_ascii_lowercase());
     let middle_ok = !middle.is_empty()
-        && middle
-            .iter()
-            .all(|part| !part.is_empty() && part.bytes().all(|byte| byte.is_ascii_lowercase()));
-    let last_ok =
-        !last.is_empty() && last.len() <= 2 && last.bytes().all(|byte| byte.is_ascii_digit());
+        && middle.iter().all(|part| !part.is_empty() && part.bytes().all(|byte| byte.is_ascii_lowercase()));
+    let last_ok = !last.is_empty() && last.len() <= 2 && last.bytes().all(|byte| byte.is_ascii_digit());
     first_ok && middle_ok && last_ok
 }
 
@@ -91,10 +80,7 @@ pub(crate) fn partition(region: Option<&str>) -> &'static str {
 /// Returns the IAM service prefix for an endpoint prefix or a SigV4 signing
 /// name, which differ for a few services such as `monitoring` (CloudWatch).
 pub(crate) fn service_for_endpoint(name: &str) -> &str {
-    SERVICE_ALIASES
-        .iter()
-        .find(|(alias, _)| *alias == name)
-        .map_or(name, |(_, service)| service)
+    SERVICE_ALIASES.iter().find(|(alias, _)| *alias == name).map_or(name, |(_, service)| service)
 }
 
 /// Splits `prefix.domain` for a known endpoint domain, returning the prefix
@@ -102,38 +88,25 @@ pub(crate) fn service_for_endpoint(name: &str) -> &str {
 fn split_endpoint_domain(host: &str) -> Option<(&str, &'static str)> {
     ENDPOINT_DOMAINS.iter().find_map(|&domain| {
         let prefix = host.strip_suffix(domain)?.strip_suffix('.')?;
-        if prefix.is_empty() {
-            None
-        } else {
-            Some((prefix, domain))
-        }
+        if prefix.is_empty() { None } else { Some((prefix, domain)) }
     })
 }
 
 /// Recognises S3 endpoints, scanning from the right because bucket names may
 /// contain dots and even labels such as `s3`.
 fn parse_s3_host(labels: &[&str], domain: &str) -> Option<AwsHost> {
-    let (index, endpoint) = (0..labels.len()).rev().find_map(|index| {
-        s3_endpoint(labels[index], &labels[index + 1..]).map(|endpoint| (index, endpoint))
-    })?;
+    let (index, endpoint) = (0..labels.len())
+        .rev()
+        .find_map(|index| s3_endpoint(labels[index], &labels[index + 1..]).map(|endpoint| (index, endpoint)))?;
 
     let mut region = endpoint.region;
     if region.is_none() && endpoint.global && domain == "amazonaws.com" {
         // The legacy global endpoint s3.amazonaws.com is served from us-east-1.
         region = Some("us-east-1".to_owned());
     }
-    let bucket = if index > 0 && !endpoint.other_api {
-        Some(labels[..index].join("."))
-    } else {
-        None
-    };
+    let bucket = if index > 0 && !endpoint.other_api { Some(labels[..index].join(".")) } else { None };
 
-    Some(AwsHost {
-        service: Some("s3".to_owned()),
-        region,
-        bucket,
-        other_s3_api: endpoint.other_api,
-    })
+    Some(AwsHost { service: Some("s3".to_owned()), region, bucket, other_s3_api: endpoint.other_api })
 }
 
 struct S3Endpoint {
@@ -146,11 +119,7 @@ struct S3Endpoint {
 /// Recognises one S3 endpoint label and the labels after it, such as `s3`
 /// followed by `dualstack` and `us-west-2`, or `s3-external-1` alone.
 fn s3_endpoint(label: &str, rest: &[&str]) -> Option<S3Endpoint> {
-    let standard = |region: Option<String>, global: bool| S3Endpoint {
-        region,
-        global,
-        other_api: false,
-    };
+    let standard = |region: Option<String>, global: bool| S3Endpoint { region, global, other_api: false };
 
     match label {
         "s3" | "s3-fips" => {
@@ -164,21 +133,13 @@ fn s3_endpoint(label: &str, rest: &[&str]) -> Option<S3Endpoint> {
             [region] if is_region(region) => Some(standard(Some((*region).to_owned()), false)),
             _ => None,
         },
-        "s3-control" | "s3-accesspoint" | "s3-object-lambda" => Some(S3Endpoint {
-            region: region_after(rest)?,
-            global: false,
-            other_api: true,
-        }),
+        "s3-control" | "s3-accesspoint" | "s3-object-lambda" => {
+            Some(S3Endpoint { region: region_after(rest)?, global: false, other_api: true })
+        }
         _ => {
             // Legacy dash forms: s3-us-west-2 and s3-website-us-west-2.
-            let suffix = label
-                .strip_prefix("s3-website-")
-                .or_else(|| label.strip_prefix("s3-"))?;
-            if rest.is_empty() && is_region(suffix) {
-                Some(standard(Some(suffix.to_owned()), false))
-            } else {
-                None
-            }
+            let suffix = label.strip_prefix("s3-website-").or_else(|| label.strip_prefix("s3-"))?;
+            if rest.is_empty() && is_region(suffix) { Some(standard(Some(suffix.to_owned()), false)) } else { None }
         }
     }
 }
@@ -204,11 +165,7 @@ fn parse_service_host(labels: &[&str]) -> AwsHost {
         _ => return AwsHost::default(),
     };
     let service_label = service_label.strip_suffix("-fips").unwrap_or(service_label);
-    if service_label.is_empty()
-        || !service_label
-            .bytes()
-            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-')
-    {
+    if service_label.is_empty() || !service_label.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-') {
         return AwsHost::default();
     }
 
@@ -219,12 +176,7 @@ fn parse_service_host(labels: &[&str]) -> AwsHost {
         (_, region) => region,
     };
 
-    AwsHost {
-        service: Some(service.to_owned()),
-        region: region.map(str::to_owned),
-        bucket: None,
-        other_s3_api: false,
-    }
+    AwsHost { service: Some(service.to_owned()), region: region.map(str::to_owned), bucket: None, other_s3_api: false }
 }
 
 #[cfg(test)]
@@ -242,18 +194,12 @@ mod tests {
 
     #[test]
     fn regional_s3_endpoint() {
-        assert_eq!(
-            parse_aws_host("s3.us-west-2.amazonaws.com"),
-            host("s3", Some("us-west-2"), None)
-        );
+        assert_eq!(parse_aws_host("s3.us-west-2.amazonaws.com"), host("s3", Some("us-west-2"), None));
     }
 
     #[test]
     fn virtual_hosted_bucket() {
-        assert_eq!(
-            parse_aws_host("bucket.s3.eu-west-1.amazonaws.com"),
-            host("s3", Some("eu-west-1"), Some("bucket"))
-        );
+        assert_eq!(parse_aws_host("bucket.s3.eu-west-1.amazonaws.com"), host("s3", Some("eu-west-1"), Some("bucket")));
     }
 
     #[test]
@@ -262,58 +208,31 @@ mod tests {
             parse_aws_host("my.s3.bucket.s3.us-east-2.amazonaws.com"),
             host("s3", Some("us-east-2"), Some("my.s3.bucket"))
         );
-        assert_eq!(
-            parse_aws_host("s3.s3.amazonaws.com"),
-            host("s3", Some("us-east-1"), Some("s3"))
-        );
+        assert_eq!(parse_aws_host("s3.s3.amazonaws.com"), host("s3", Some("us-east-1"), Some("s3")));
     }
 
     #[test]
     fn global_s3_endpoint_is_us_east_1() {
-        assert_eq!(
-            parse_aws_host("s3.amazonaws.com"),
-            host("s3", Some("us-east-1"), None)
-        );
-        assert_eq!(
-            parse_aws_host("bucket.s3.amazonaws.com"),
-            host("s3", Some("us-east-1"), Some("bucket"))
-        );
-        assert_eq!(
-            parse_aws_host("s3-external-1.amazonaws.com"),
-            host("s3", Some("us-east-1"), None)
-        );
-        assert_eq!(
-            parse_aws_host("bucket.s3-external-1.amazonaws.com"),
-            host("s3", Some("us-east-1"), Some("bucket"))
-        );
+        assert_eq!(parse_aws_host("s3.amazonaws.com"), host("s3", Some("us-east-1"), None));
+        assert_eq!(parse_aws_host("bucket.s3.amazonaws.com"), host("s3", Some("us-east-1"), Some("bucket")));
+        assert_eq!(parse_aws_host("s3-external-1.amazonaws.com"), host("s3", Some("us-east-1"), None));
+        assert_eq!(parse_aws_host("bucket.s3-external-1.amazonaws.com"), host("s3", Some("us-east-1"), Some("bucket")));
     }
 
     #[test]
     fn dualstack_and_fips_s3_endpoints() {
-        assert_eq!(
-            parse_aws_host("s3.dualstack.ap-south-1.amazonaws.com"),
-            host("s3", Some("ap-south-1"), None)
-        );
+        assert_eq!(parse_aws_host("s3.dualstack.ap-south-1.amazonaws.com"), host("s3", Some("ap-south-1"), None));
         assert_eq!(
             parse_aws_host("bucket.s3.dualstack.us-west-2.amazonaws.com"),
             host("s3", Some("us-west-2"), Some("bucket"))
         );
-        assert_eq!(
-            parse_aws_host("s3-fips.us-gov-west-1.amazonaws.com"),
-            host("s3", Some("us-gov-west-1"), None)
-        );
+        assert_eq!(parse_aws_host("s3-fips.us-gov-west-1.amazonaws.com"), host("s3", Some("us-gov-west-1"), None));
     }
 
     #[test]
     fn legacy_dash_s3_endpoints() {
-        assert_eq!(
-            parse_aws_host("s3-us-west-2.amazonaws.com"),
-            host("s3", Some("us-west-2"), None)
-        );
-        assert_eq!(
-            parse_aws_host("bucket.s3-eu-west-1.amazonaws.com"),
-            host("s3", Some("eu-west-1"), Some("bucket"))
-        );
+        assert_eq!(parse_aws_host("s3-us-west-2.amazonaws.com"), host("s3", Some("us-west-2"), None));
+        assert_eq!(parse_aws_host("bucket.s3-eu-west-1.amazonaws.com"), host("s3", Some("eu-west-1"), Some("bucket")));
         assert_eq!(
             parse_aws_host("site.s3-website-us-east-1.amazonaws.com"),
             host("s3", Some("us-east-1"), Some("site"))
@@ -326,14 +245,8 @@ mod tests {
 
     #[test]
     fn accelerate_endpoint_has_no_region() {
-        assert_eq!(
-            parse_aws_host("bucket.s3-accelerate.amazonaws.com"),
-            host("s3", None, Some("bucket"))
-        );
-        assert_eq!(
-            parse_aws_host("bucket.s3-accelerate.dualstack.amazonaws.com"),
-            host("s3", None, Some("bucket"))
-        );
+        assert_eq!(parse_aws_host("bucket.s3-accelerate.amazonaws.com"), host("s3", None, Some("bucket")));
+        assert_eq!(parse_aws_host("bucket.s3-accelerate.dualstack.amazonaws.com"), host("s3", None, Some("bucket")));
     }
 
     #[test]
@@ -347,50 +260,26 @@ mod tests {
 
     #[test]
     fn china_endpoint_is_recognised() {
-        assert_eq!(
-            parse_aws_host("s3.cn-north-1.amazonaws.com.cn"),
-            host("s3", Some("cn-north-1"), None)
-        );
-        assert_eq!(
-            parse_aws_host("s3.amazonaws.com.cn"),
-            host("s3", None, None)
-        );
+        assert_eq!(parse_aws_host("s3.cn-north-1.amazonaws.com.cn"), host("s3", Some("cn-north-1"), None));
+        assert_eq!(parse_aws_host("s3.amazonaws.com.cn"), host("s3", None, None));
     }
 
     #[test]
     fn localstack_virtual_host() {
-        assert_eq!(
-            parse_aws_host("bucket.s3.localhost.localstack.cloud"),
-            host("s3", None, Some("bucket"))
-        );
+        assert_eq!(parse_aws_host("bucket.s3.localhost.localstack.cloud"), host("s3", None, Some("bucket")));
     }
 
     #[test]
     fn regional_service_endpoints() {
-        assert_eq!(
-            parse_aws_host("dynamodb.us-east-1.amazonaws.com"),
-            host("dynamodb", Some("us-east-1"), None)
-        );
-        assert_eq!(
-            parse_aws_host("sqs.eu-west-1.amazonaws.com"),
-            host("sqs", Some("eu-west-1"), None)
-        );
-        assert_eq!(
-            parse_aws_host("ec2.us-east-1.amazonaws.com"),
-            host("ec2", Some("us-east-1"), None)
-        );
-        assert_eq!(
-            parse_aws_host("ec2-fips.us-east-1.amazonaws.com"),
-            host("ec2", Some("us-east-1"), None)
-        );
+        assert_eq!(parse_aws_host("dynamodb.us-east-1.amazonaws.com"), host("dynamodb", Some("us-east-1"), None));
+        assert_eq!(parse_aws_host("sqs.eu-west-1.amazonaws.com"), host("sqs", Some("eu-west-1"), None));
+        assert_eq!(parse_aws_host("ec2.us-east-1.amazonaws.com"), host("ec2", Some("us-east-1"), None));
+        assert_eq!(parse_aws_host("ec2-fips.us-east-1.amazonaws.com"), host("ec2", Some("us-east-1"), None));
     }
 
     #[test]
     fn prefixed_service_endpoints() {
-        assert_eq!(
-            parse_aws_host("api.sagemaker.us-west-2.amazonaws.com"),
-            host("sagemaker", Some("us-west-2"), None)
-        );
+        assert_eq!(parse_aws_host("api.sagemaker.us-west-2.amazonaws.com"), host("sagemaker", Some("us-west-2"), None));
         assert_eq!(
             parse_aws_host("streams.dynamodb.us-east-1.amazonaws.com"),
             host("dynamodb", Some("us-east-1"), None)
@@ -399,26 +288,14 @@ mod tests {
 
     #[test]
     fn service_aliases_are_mapped() {
-        assert_eq!(
-            parse_aws_host("email.us-east-1.amazonaws.com"),
-            host("ses", Some("us-east-1"), None)
-        );
-        assert_eq!(
-            parse_aws_host("monitoring.eu-west-1.amazonaws.com"),
-            host("cloudwatch", Some("eu-west-1"), None)
-        );
+        assert_eq!(parse_aws_host("email.us-east-1.amazonaws.com"), host("ses", Some("us-east-1"), None));
+        assert_eq!(parse_aws_host("monitoring.eu-west-1.amazonaws.com"), host("cloudwatch", Some("eu-west-1"), None));
     }
 
     #[test]
     fn legacy_sqs_endpoints() {
-        assert_eq!(
-            parse_aws_host("queue.amazonaws.com"),
-            host("sqs", Some("us-east-1"), None)
-        );
-        assert_eq!(
-            parse_aws_host("us-west-2.queue.amazonaws.com"),
-            host("sqs", Some("us-west-2"), None)
-        );
+        assert_eq!(parse_aws_host("queue.amazonaws.com"), host("sqs", Some("us-east-1"), None));
+        assert_eq!(parse_aws_host("us-west-2.queue.amazonaws.com"), host("sqs", Some("us-west-2"), None));
     }
 
     #[test]
@@ -444,24 +321,10 @@ mod tests {
 
     #[test]
     fn region_shapes() {
-        for region in [
-            "us-east-1",
-            "eu-central-2",
-            "us-gov-west-1",
-            "ap-southeast-5",
-            "us-isob-east-1",
-        ] {
+        for region in ["us-east-1", "eu-central-2", "us-gov-west-1", "ap-southeast-5", "us-isob-east-1"] {
             assert!(is_region(region), "{region}");
         }
-        for other in [
-            "us-east",
-            "east-1",
-            "us-east-x",
-            "us--1",
-            "dualstack",
-            "u-east-1",
-            "us-east-123",
-        ] {
+        for other in ["us-east", "east-1", "us-east-x", "us--1", "dualstack", "u-east-1", "us-east-123"] {
             assert!(!is_region(other), "{other}");
         }
     }

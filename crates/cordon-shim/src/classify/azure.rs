@@ -16,12 +16,7 @@ use crate::authority::Authority;
 /// Domains of Azure Storage endpoints, `ACCOUNT.SERVICE.DOMAIN`. Azurite
 /// 3.35 also reads the account from the first label of a host such as
 /// `ACCOUNT.blob.localhost`.
-const STORAGE_DOMAINS: [&str; 4] = [
-    "core.windows.net",
-    "core.chinacloudapi.cn",
-    "core.usgovcloudapi.net",
-    "localhost",
-];
+const STORAGE_DOMAINS: [&str; 4] = ["core.windows.net", "core.chinacloudapi.cn", "core.usgovcloudapi.net", "localhost"];
 
 /// Azurite's default ports for the Blob, Queue and Table services.
 const EMULATOR_PORTS: [(u16, &str); 3] = [(10000, "blob"), (10001, "queue"), (10002, "table")];
@@ -38,12 +33,7 @@ struct Location {
     segments: Vec<String>,
 }
 
-pub(crate) fn classify(
-    method: &Method,
-    uri: &Uri,
-    headers: &HeaderMap,
-    authority: &Authority,
-) -> CloudRequest {
+pub(crate) fn classify(method: &Method, uri: &Uri, headers: &HeaderMap, authority: &Authority) -> CloudRequest {
     let location = locate(uri.path(), authority);
     let query = Params::from_query(uri);
     let comp = lower_param(&query, "comp");
@@ -54,20 +44,8 @@ pub(crate) fn classify(
         None => UNKNOWN_AZURE_SERVICE.to_owned(),
     };
     let (name, resource_path) = match location.service {
-        Some("blob") => blob_operation(
-            method,
-            comp.as_deref(),
-            restype.as_deref(),
-            headers,
-            &location.segments,
-        ),
-        Some("queue") => queue_operation(
-            method,
-            comp.as_deref(),
-            restype.as_deref(),
-            &query,
-            &location.segments,
-        ),
+        Some("blob") => blob_operation(method, comp.as_deref(), restype.as_deref(), headers, &location.segments),
+        Some("queue") => queue_operation(method, comp.as_deref(), restype.as_deref(), &query, &location.segments),
         _ => (None, location.segments.clone()),
     };
 
@@ -83,14 +61,7 @@ pub(crate) fn classify(
         parts.join("/")
     });
 
-    CloudRequest {
-        service,
-        action,
-        iam_actions,
-        region: None,
-        resource,
-        instance_types: Vec::new(),
-    }
+    CloudRequest { service, action, iam_actions, region: None, resource, instance_types: Vec::new() }
 }
 
 /// The storage account and service named by an Azure Storage host name.
@@ -116,9 +87,7 @@ pub struct AzureHost {
 /// ```
 #[must_use]
 pub fn parse_azure_host(host: &str) -> Option<AzureHost> {
-    let prefix = STORAGE_DOMAINS
-        .iter()
-        .find_map(|domain| host.strip_suffix(domain)?.strip_suffix('.'))?;
+    let prefix = STORAGE_DOMAINS.iter().find_map(|domain| host.strip_suffix(domain)?.strip_suffix('.'))?;
     let (account, service) = prefix.split_once('.')?;
     let service = match service {
         "blob" => "blob",
@@ -128,10 +97,7 @@ pub fn parse_azure_host(host: &str) -> Option<AzureHost> {
         "dfs" => "dfs",
         _ => return None,
     };
-    (!account.is_empty()).then(|| AzureHost {
-        account: account.to_owned(),
-        service,
-    })
+    (!account.is_empty()).then(|| AzureHost { account: account.to_owned(), service })
 }
 
 /// Reads the service and account from the host, or for an emulator host,
@@ -141,39 +107,21 @@ pub fn parse_azure_host(host: &str) -> Option<AzureHost> {
 /// does, so an encoded `/` separates segments too.
 fn locate(path: &str, authority: &Authority) -> Location {
     let decoded = decode(path);
-    let mut segments: Vec<String> = decoded
-        .strip_prefix('/')
-        .unwrap_or(&decoded)
-        .split('/')
-        .map(str::to_owned)
-        .collect();
+    let mut segments: Vec<String> =
+        decoded.strip_prefix('/').unwrap_or(&decoded).split('/').map(str::to_owned).collect();
     // A trailing `/` leaves one empty segment, which names nothing.
     if segments.last().is_some_and(String::is_empty) {
         segments.pop();
     }
 
     if let Some(host) = parse_azure_host(&authority.host) {
-        return Location {
-            service: Some(host.service),
-            account: Some(host.account),
-            segments,
-        };
+        return Location { service: Some(host.service), account: Some(host.account), segments };
     }
 
-    let service = EMULATOR_PORTS
-        .iter()
-        .find(|(port, _)| *port == authority.port)
-        .map(|(_, service)| *service);
-    let account = if segments.first().is_some_and(|account| !account.is_empty()) {
-        Some(segments.remove(0))
-    } else {
-        None
-    };
-    Location {
-        service,
-        account,
-        segments,
-    }
+    let service = EMULATOR_PORTS.iter().find(|(port, _)| *port == authority.port).map(|(_, service)| *service);
+    let account =
+        if segments.first().is_some_and(|account| !account.is_empty()) { Some(segments.remove(0)) } else { None };
+    Location { service, account, segments }
 }
 
 fn decode(segment: &str) -> String {
@@ -196,27 +144,18 @@ fn blob_operation(
 ) -> (Option<&'static str>, Vec<String>) {
     match segments {
         [] => (account_blob_operation(method, comp, restype), Vec::new()),
-        [_container] if restype == Some("container") => {
-            (container_operation(method, comp), segments.to_vec())
-        }
+        [_container] if restype == Some("container") => (container_operation(method, comp), segments.to_vec()),
         // A single segment without `restype=container` names a blob in the
         // root container, `$root`.
         [blob] => {
             let path = vec!["$root".to_owned(), blob.clone()];
             (blob_object_operation(method, comp, headers), path)
         }
-        _ => (
-            blob_object_operation(method, comp, headers),
-            segments.to_vec(),
-        ),
+        _ => (blob_object_operation(method, comp, headers), segments.to_vec()),
     }
 }
 
-fn account_blob_operation(
-    method: &Method,
-    comp: Option<&str>,
-    restype: Option<&str>,
-) -> Option<&'static str> {
+fn account_blob_operation(method: &Method, comp: Option<&str>, restype: Option<&str>) -> Option<&'static str> {
     match (method.as_str(), restype, comp) {
         ("GET", None, Some("list")) => Some("ListContainers"),
         ("GET", Some("service"), Some("properties")) => Some("GetBlobServiceProperties"),
@@ -246,11 +185,7 @@ fn container_operation(method: &Method, comp: Option<&str>) -> Option<&'static s
     }
 }
 
-fn blob_object_operation(
-    method: &Method,
-    comp: Option<&str>,
-    headers: &HeaderMap,
-) -> Option<&'static str> {
+fn blob_object_operation(method: &Method, comp: Option<&str>, headers: &HeaderMap) -> Option<&'static str> {
     let copies = headers.contains_key("x-ms-copy-source");
     let typed = headers.contains_key("x-ms-blob-type");
     match (method.as_str(), comp) {
@@ -323,9 +258,7 @@ fn queue_operation(
                 _ => None,
             }
         }
-        [_queue, messages, _message_id]
-            if messages.eq_ignore_ascii_case("messages") && comp.is_none() =>
-        {
+        [_queue, messages, _message_id] if messages.eq_ignore_ascii_case("messages") && comp.is_none() => {
             match method {
                 "DELETE" => Some("DeleteMessage"),
                 "PUT" => Some("UpdateMessage"),
@@ -344,20 +277,13 @@ mod tests {
     use super::*;
     use crate::authority::normalize_authority;
 
-    fn classify_url(
-        method: Method,
-        url: &str,
-        headers: &[(&'static str, &'static str)],
-    ) -> CloudRequest {
+    fn classify_url(method: Method, url: &str, headers: &[(&'static str, &'static str)]) -> CloudRequest {
         let uri: Uri = match url.parse() {
             Ok(uri) => uri,
             Err(error) => panic!("{url:?} should parse: {error}"),
         };
         let scheme = uri.scheme_str().unwrap_or("http");
-        let authority = match uri
-            .authority()
-            .map(|authority| normalize_authority(scheme, authority.as_str()))
-        {
+        let authority = match uri.authority().map(|authority| normalize_authority(scheme, authority.as_str())) {
             Some(Ok(authority)) => authority,
             other => panic!("{url:?} should have a valid authority: {other:?}"),
         };
@@ -377,55 +303,25 @@ mod tests {
 
     #[test]
     fn container_operations() {
+        assert_eq!(action(Method::PUT, &format!("{BLOB}/logs?restype=container")), "azure-blob:CreateContainer");
+        assert_eq!(action(Method::DELETE, &format!("{BLOB}/logs?restype=container")), "azure-blob:DeleteContainer");
+        assert_eq!(action(Method::GET, &format!("{BLOB}/logs?restype=container&comp=list")), "azure-blob:ListBlobs");
+        assert_eq!(action(Method::GET, &format!("{BLOB}/logs?restype=container")), "azure-blob:GetContainerProperties");
         assert_eq!(
-            action(Method::PUT, &format!("{BLOB}/logs?restype=container")),
-            "azure-blob:CreateContainer"
-        );
-        assert_eq!(
-            action(Method::DELETE, &format!("{BLOB}/logs?restype=container")),
-            "azure-blob:DeleteContainer"
-        );
-        assert_eq!(
-            action(
-                Method::GET,
-                &format!("{BLOB}/logs?restype=container&comp=list")
-            ),
-            "azure-blob:ListBlobs"
-        );
-        assert_eq!(
-            action(Method::GET, &format!("{BLOB}/logs?restype=container")),
-            "azure-blob:GetContainerProperties"
-        );
-        assert_eq!(
-            action(
-                Method::PUT,
-                &format!("{BLOB}/logs?restype=container&comp=acl")
-            ),
+            action(Method::PUT, &format!("{BLOB}/logs?restype=container&comp=acl")),
             "azure-blob:SetContainerAcl"
         );
     }
 
     #[test]
     fn account_operations() {
+        assert_eq!(action(Method::GET, &format!("{BLOB}/?comp=list")), "azure-blob:ListContainers");
+        assert_eq!(action(Method::GET, &format!("{BLOB}?comp=list")), "azure-blob:ListContainers");
         assert_eq!(
-            action(Method::GET, &format!("{BLOB}/?comp=list")),
-            "azure-blob:ListContainers"
-        );
-        assert_eq!(
-            action(Method::GET, &format!("{BLOB}?comp=list")),
-            "azure-blob:ListContainers"
-        );
-        assert_eq!(
-            action(
-                Method::GET,
-                &format!("{BLOB}/?restype=service&comp=properties")
-            ),
+            action(Method::GET, &format!("{BLOB}/?restype=service&comp=properties")),
             "azure-blob:GetBlobServiceProperties"
         );
-        assert_eq!(
-            action(Method::DELETE, &format!("{BLOB}/")),
-            "azure-blob:Unknown"
-        );
+        assert_eq!(action(Method::DELETE, &format!("{BLOB}/")), "azure-blob:Unknown");
     }
 
     #[test]
@@ -435,56 +331,28 @@ mod tests {
         assert_eq!(action(Method::GET, &url), "azure-blob:GetBlob");
         assert_eq!(action(Method::DELETE, &url), "azure-blob:DeleteBlob");
         assert_eq!(action(Method::HEAD, &url), "azure-blob:GetBlobProperties");
-        assert_eq!(
-            action(Method::PUT, &format!("{url}?comp=block&blockid=AA")),
-            "azure-blob:PutBlock"
-        );
-        assert_eq!(
-            action(Method::PUT, &format!("{url}?comp=blocklist")),
-            "azure-blob:PutBlockList"
-        );
-        assert_eq!(
-            action(Method::GET, &format!("{url}?comp=metadata")),
-            "azure-blob:GetBlobMetadata"
-        );
+        assert_eq!(action(Method::PUT, &format!("{url}?comp=block&blockid=AA")), "azure-blob:PutBlock");
+        assert_eq!(action(Method::PUT, &format!("{url}?comp=blocklist")), "azure-blob:PutBlockList");
+        assert_eq!(action(Method::GET, &format!("{url}?comp=metadata")), "azure-blob:GetBlobMetadata");
         assert_eq!(action(Method::POST, &url), "azure-blob:Unknown");
     }
 
     #[test]
     fn copy_source_selects_copy() {
         let url = format!("{BLOB}/logs/copy.log");
-        let request = classify_url(
-            Method::PUT,
-            &url,
-            &[("x-ms-copy-source", "https://other/x")],
-        );
+        let request = classify_url(Method::PUT, &url, &[("x-ms-copy-source", "https://other/x")]);
         assert_eq!(request.action, "azure-blob:CopyBlob");
     }
 
     #[test]
     fn parameters_ignore_case() {
-        assert_eq!(
-            action(
-                Method::GET,
-                &format!("{BLOB}/logs?RESTYPE=Container&Comp=LIST")
-            ),
-            "azure-blob:ListBlobs"
-        );
+        assert_eq!(action(Method::GET, &format!("{BLOB}/logs?RESTYPE=Container&Comp=LIST")), "azure-blob:ListBlobs");
     }
 
     #[test]
     fn unknown_comp_is_unknown() {
-        assert_eq!(
-            action(Method::PUT, &format!("{BLOB}/logs/a?comp=bogus")),
-            "azure-blob:Unknown"
-        );
-        assert_eq!(
-            action(
-                Method::GET,
-                &format!("{BLOB}/logs?restype=container&comp=bogus")
-            ),
-            "azure-blob:Unknown"
-        );
+        assert_eq!(action(Method::PUT, &format!("{BLOB}/logs/a?comp=bogus")), "azure-blob:Unknown");
+        assert_eq!(action(Method::GET, &format!("{BLOB}/logs?restype=container&comp=bogus")), "azure-blob:Unknown");
     }
 
     #[test]
@@ -505,11 +373,7 @@ mod tests {
 
     #[test]
     fn emulator_path_style_blob() {
-        let request = classify_url(
-            Method::PUT,
-            "http://127.0.0.1:10000/devstoreaccount1/logs?restype=container",
-            &[],
-        );
+        let request = classify_url(Method::PUT, "http://127.0.0.1:10000/devstoreaccount1/logs?restype=container", &[]);
         assert_eq!(request.service, "azure-blob");
         assert_eq!(request.action, "azure-blob:CreateContainer");
         assert_eq!(request.resource.as_deref(), Some("devstoreaccount1/logs"));
@@ -517,66 +381,31 @@ mod tests {
 
     #[test]
     fn emulator_production_style_host() {
-        let request = classify_url(
-            Method::GET,
-            "http://devstoreaccount1.blob.localhost:10000/logs/a.txt",
-            &[],
-        );
+        let request = classify_url(Method::GET, "http://devstoreaccount1.blob.localhost:10000/logs/a.txt", &[]);
         assert_eq!(request.action, "azure-blob:GetBlob");
-        assert_eq!(
-            request.resource.as_deref(),
-            Some("devstoreaccount1/logs/a.txt")
-        );
+        assert_eq!(request.resource.as_deref(), Some("devstoreaccount1/logs/a.txt"));
     }
 
     #[test]
     fn emulator_other_port_is_unknown() {
-        let request = classify_url(
-            Method::GET,
-            "http://127.0.0.1:4000/devstoreaccount1/logs/a.txt",
-            &[],
-        );
+        let request = classify_url(Method::GET, "http://127.0.0.1:4000/devstoreaccount1/logs/a.txt", &[]);
         assert_eq!(request.service, "azure");
         assert_eq!(request.action, "azure:Unknown");
     }
 
     #[test]
     fn queue_operations() {
+        assert_eq!(action(Method::PUT, &format!("{QUEUE}/jobs")), "azure-queue:CreateQueue");
+        assert_eq!(action(Method::DELETE, &format!("{QUEUE}/jobs")), "azure-queue:DeleteQueue");
+        assert_eq!(action(Method::GET, &format!("{QUEUE}/?comp=list")), "azure-queue:ListQueues");
+        assert_eq!(action(Method::POST, &format!("{QUEUE}/jobs/messages")), "azure-queue:PutMessage");
+        assert_eq!(action(Method::GET, &format!("{QUEUE}/jobs/messages")), "azure-queue:GetMessages");
+        assert_eq!(action(Method::GET, &format!("{QUEUE}/jobs/messages?peekonly=true")), "azure-queue:PeekMessages");
         assert_eq!(
-            action(Method::PUT, &format!("{QUEUE}/jobs")),
-            "azure-queue:CreateQueue"
-        );
-        assert_eq!(
-            action(Method::DELETE, &format!("{QUEUE}/jobs")),
-            "azure-queue:DeleteQueue"
-        );
-        assert_eq!(
-            action(Method::GET, &format!("{QUEUE}/?comp=list")),
-            "azure-queue:ListQueues"
-        );
-        assert_eq!(
-            action(Method::POST, &format!("{QUEUE}/jobs/messages")),
-            "azure-queue:PutMessage"
-        );
-        assert_eq!(
-            action(Method::GET, &format!("{QUEUE}/jobs/messages")),
-            "azure-queue:GetMessages"
-        );
-        assert_eq!(
-            action(Method::GET, &format!("{QUEUE}/jobs/messages?peekonly=true")),
-            "azure-queue:PeekMessages"
-        );
-        assert_eq!(
-            action(
-                Method::DELETE,
-                &format!("{QUEUE}/jobs/messages/id1?popreceipt=r")
-            ),
+            action(Method::DELETE, &format!("{QUEUE}/jobs/messages/id1?popreceipt=r")),
             "azure-queue:DeleteMessage"
         );
-        assert_eq!(
-            action(Method::PUT, &format!("{QUEUE}/jobs?comp=metadata")),
-            "azure-queue:SetQueueMetadata"
-        );
+        assert_eq!(action(Method::PUT, &format!("{QUEUE}/jobs?comp=metadata")), "azure-queue:SetQueueMetadata");
     }
 
     #[test]
@@ -587,11 +416,7 @@ mod tests {
 
     #[test]
     fn emulator_path_style_queue() {
-        let request = classify_url(
-            Method::POST,
-            "http://127.0.0.1:10001/devstoreaccount1/jobs/messages",
-            &[],
-        );
+        let request = classify_url(Method::POST, "http://127.0.0.1:10001/devstoreaccount1/jobs/messages", &[]);
         assert_eq!(request.action, "azure-queue:PutMessage");
         assert_eq!(request.resource.as_deref(), Some("devstoreaccount1/jobs"));
     }
@@ -599,20 +424,11 @@ mod tests {
     #[test]
     fn parse_azure_host_forms() {
         let blob = parse_azure_host("acct.blob.core.windows.net");
-        assert_eq!(
-            blob,
-            Some(AzureHost {
-                account: "acct".to_owned(),
-                service: "blob",
-            })
-        );
+        assert_eq!(blob, Some(AzureHost { account: "acct".to_owned(), service: "blob" }));
         let china = parse_azure_host("acct.queue.core.chinacloudapi.cn");
         assert_eq!(china.map(|host| host.service), Some("queue"));
         let emulator = parse_azure_host("devstoreaccount1.blob.localhost");
-        assert_eq!(
-            emulator.map(|host| host.account),
-            Some("devstoreaccount1".to_owned())
-        );
+        assert_eq!(emulator.map(|host| host.account), Some("devstoreaccount1".to_owned()));
         assert_eq!(parse_azure_host("blob.core.windows.net"), None);
         assert_eq!(parse_azure_host("acct.web.core.windows.net"), None);
         assert_eq!(parse_azure_host("a.b.blob.core.windows.net"), None);
@@ -621,11 +437,7 @@ mod tests {
 
     #[test]
     fn table_service_is_unknown_action() {
-        let request = classify_url(
-            Method::GET,
-            "https://acct.table.core.windows.net/Tables",
-            &[],
-        );
+        let request = classify_url(Method::GET, "https://acct.table.core.windows.net/Tables", &[]);
         assert_eq!(request.service, "azure-table");
         assert_eq!(request.action, "azure-table:Unknown");
     }

@@ -19,18 +19,14 @@ impl Params {
     /// Decodes an `application/x-www-form-urlencoded` body. Bytes that are
     /// not UTF-8 after percent-decoding become U+FFFD.
     pub(crate) fn from_bytes(bytes: &[u8]) -> Params {
-        let pairs = form_urlencoded::parse(bytes)
-            .map(|(name, value)| (name.into_owned(), value.into_owned()))
-            .collect();
+        let pairs =
+            form_urlencoded::parse(bytes).map(|(name, value)| (name.into_owned(), value.into_owned())).collect();
         Params { pairs }
     }
 
     /// Returns the value of the first parameter with this exact name.
     pub(crate) fn first(&self, name: &str) -> Option<&str> {
-        self.pairs
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
+        self.pairs.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
     }
 
     /// Reports whether a parameter with this exact name is present.
@@ -40,19 +36,13 @@ impl Params {
 
     /// Returns the values of every parameter with this exact name.
     pub(crate) fn values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.pairs
-            .iter()
-            .filter(move |(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
+        self.pairs.iter().filter(move |(key, _)| key == name).map(|(_, value)| value.as_str())
     }
 
     /// Returns the value of the first parameter whose name equals this one
     /// without regard to ASCII case.
     pub(crate) fn first_ignore_case(&self, name: &str) -> Option<&str> {
-        self.pairs
-            .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.as_str())
+        self.pairs.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, value)| value.as_str())
     }
 
     /// Returns all parameters in their original order.
@@ -83,10 +73,7 @@ mod tests {
     #[test]
     fn values_are_percent_decoded() {
         let params = query("/?X-Amz-Credential=AKID%2F20240101%2Fus-east-1%2Fs3%2Faws4_request");
-        assert_eq!(
-            params.first("X-Amz-Credential"),
-            Some("AKID/20240101/us-east-1/s3/aws4_request")
-        );
+        assert_eq!(params.first("X-Amz-Credential"), Some("AKID/20240101/us-east-1/s3/aws4_request"));
     }
 
     #[test]

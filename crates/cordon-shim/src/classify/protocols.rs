@@ -15,11 +15,8 @@ const MAX_OPERATION_LENGTH: usize = 128;
 
 /// Target prefixes whose service the prefix fixes, for requests whose host
 /// and signature name no service.
-const TARGET_SERVICES: [(&str, &str); 3] = [
-    ("DynamoDBStreams_", "dynamodb"),
-    ("DynamoDB_", "dynamodb"),
-    ("AmazonSQS", "sqs"),
-];
+const TARGET_SERVICES: [(&str, &str); 3] =
+    [("DynamoDBStreams_", "dynamodb"), ("DynamoDB_", "dynamodb"), ("AmazonSQS", "sqs")];
 
 /// An `X-Amz-Target` header value read as `Prefix.Operation`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,10 +33,7 @@ pub(crate) struct Target {
 pub(crate) fn target(headers: &HeaderMap) -> Option<Target> {
     let value = headers.get("x-amz-target")?;
     let Ok(text) = value.to_str() else {
-        return Some(Target {
-            service: None,
-            operation: None,
-        });
+        return Some(Target { service: None, operation: None });
     };
 
     let (prefix, operation) = match text.trim().rsplit_once('.') {
@@ -50,9 +44,7 @@ pub(crate) fn target(headers: &HeaderMap) -> Option<Target> {
         .iter()
         .find(|(target_prefix, _)| prefix.starts_with(target_prefix))
         .map(|(_, service)| *service);
-    let operation = operation
-        .filter(|name| is_operation_name(name))
-        .map(str::to_owned);
+    let operation = operation.filter(|name| is_operation_name(name)).map(str::to_owned);
 
     Some(Target { service, operation })
 }
@@ -76,16 +68,9 @@ pub(crate) struct ParameterSources<'a> {
 }
 
 impl<'a> ParameterSources<'a> {
-    pub(crate) fn read(
-        query: &'a Params,
-        headers: &HeaderMap,
-        body: &[u8],
-    ) -> ParameterSources<'a> {
+    pub(crate) fn read(query: &'a Params, headers: &HeaderMap, body: &[u8]) -> ParameterSources<'a> {
         let body_declared = headers.get(CONTENT_TYPE).is_some_and(|value| {
-            value.to_str().is_ok_and(|text| {
-                text.to_ascii_lowercase()
-                    .contains("application/x-www-form-urlencoded")
-            })
+            value.to_str().is_ok_and(|text| text.to_ascii_lowercase().contains("application/x-www-form-urlencoded"))
         });
         let header_actions = headers
             .get_all("action")
@@ -193,9 +178,7 @@ fn index_pattern(name: &str) -> String {
 }
 
 fn is_operation_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= MAX_OPERATION_LENGTH
-        && name.bytes().all(|byte| byte.is_ascii_alphanumeric())
+    !name.is_empty() && name.len() <= MAX_OPERATION_LENGTH && name.bytes().all(|byte| byte.is_ascii_alphanumeric())
 }
 
 #[cfg(test)]
@@ -218,62 +201,32 @@ mod tests {
     #[test]
     fn dynamodb_target_is_read() {
         let target = target(&headers_with("x-amz-target", "DynamoDB_20120810.PutItem"));
-        assert_eq!(
-            target,
-            Some(Target {
-                service: Some("dynamodb"),
-                operation: Some("PutItem".to_owned()),
-            })
-        );
+        assert_eq!(target, Some(Target { service: Some("dynamodb"), operation: Some("PutItem".to_owned()) }));
     }
 
     #[test]
     fn sqs_target_is_read() {
         let target = target(&headers_with("X-Amz-Target", "AmazonSQS.SendMessage"));
-        assert_eq!(
-            target,
-            Some(Target {
-                service: Some("sqs"),
-                operation: Some("SendMessage".to_owned()),
-            })
-        );
+        assert_eq!(target, Some(Target { service: Some("sqs"), operation: Some("SendMessage".to_owned()) }));
     }
 
     #[test]
     fn streams_target_is_dynamodb() {
-        let target = target(&headers_with(
-            "x-amz-target",
-            "DynamoDBStreams_20120810.GetRecords",
-        ));
+        let target = target(&headers_with("x-amz-target", "DynamoDBStreams_20120810.GetRecords"));
         assert_eq!(target.and_then(|target| target.service), Some("dynamodb"));
     }
 
     #[test]
     fn other_target_has_no_service() {
         let target = target(&headers_with("x-amz-target", "TrentService.Encrypt"));
-        assert_eq!(
-            target,
-            Some(Target {
-                service: None,
-                operation: Some("Encrypt".to_owned()),
-            })
-        );
+        assert_eq!(target, Some(Target { service: None, operation: Some("Encrypt".to_owned()) }));
     }
 
     #[test]
     fn malformed_target_has_no_operation() {
-        for value in [
-            "DynamoDB_20120810",
-            "DynamoDB_20120810.",
-            "DynamoDB_20120810.Put Item",
-            "X.Put-Item",
-        ] {
+        for value in ["DynamoDB_20120810", "DynamoDB_20120810.", "DynamoDB_20120810.Put Item", "X.Put-Item"] {
             let target = target(&headers_with("x-amz-target", value));
-            assert_eq!(
-                target.and_then(|target| target.operation),
-                None,
-                "{value:?}"
-            );
+            assert_eq!(target.and_then(|target| target.operation), None, "{value:?}");
         }
     }
 
@@ -290,11 +243,7 @@ mod tests {
 
     impl Source {
         fn new(query: &[u8], body: &'static [u8]) -> Source {
-            Source {
-                query: Params::from_bytes(query),
-                headers: HeaderMap::new(),
-                body,
-            }
+            Source { query: Params::from_bytes(query), headers: HeaderMap::new(), body }
         }
 
         fn header(mut self, name: &'static str, value: &str) -> Source {
@@ -304,19 +253,11 @@ mod tests {
         }
 
         fn actions(&self) -> QueryActions {
-            query_actions(&ParameterSources::read(
-                &self.query,
-                &self.headers,
-                self.body,
-            ))
+            query_actions(&ParameterSources::read(&self.query, &self.headers, self.body))
         }
 
         fn instance_types(&self) -> Vec<String> {
-            instance_types(&ParameterSources::read(
-                &self.query,
-                &self.headers,
-                self.body,
-            ))
+            instance_types(&ParameterSources::read(&self.query, &self.headers, self.body))
         }
     }
 
@@ -324,9 +265,7 @@ mod tests {
 
     #[test]
     fn declared_form_action_is_known() {
-        let actions = Source::new(b"", b"Action=SendMessage&MessageBody=x")
-            .header("content-type", FORM)
-            .actions();
+        let actions = Source::new(b"", b"Action=SendMessage&MessageBody=x").header("content-type", FORM).actions();
         assert_eq!(actions.names, ["SendMessage"]);
         assert!(!actions.unresolved);
     }
@@ -353,30 +292,24 @@ mod tests {
 
     #[test]
     fn action_header_is_unresolved() {
-        let actions = Source::new(b"", b"")
-            .header("action", "ListQueues")
-            .actions();
+        let actions = Source::new(b"", b"").header("action", "ListQueues").actions();
         assert_eq!(actions.names, ["ListQueues"]);
         assert!(actions.unresolved);
     }
 
     #[test]
     fn actions_from_query_and_body() {
-        let actions = Source::new(
-            b"Action=RunInstances",
-            b"Action=RunInstances&Version=2016-11-15",
-        )
-        .header("content-type", FORM)
-        .actions();
+        let actions = Source::new(b"Action=RunInstances", b"Action=RunInstances&Version=2016-11-15")
+            .header("content-type", FORM)
+            .actions();
         assert_eq!(actions.names, ["RunInstances"]);
         assert!(!actions.unresolved);
     }
 
     #[test]
     fn conflicting_actions_are_kept() {
-        let actions = Source::new(b"Action=DescribeInstances", b"Action=RunInstances")
-            .header("content-type", FORM)
-            .actions();
+        let actions =
+            Source::new(b"Action=DescribeInstances", b"Action=RunInstances").header("content-type", FORM).actions();
         assert_eq!(actions.names, ["DescribeInstances", "RunInstances"]);
     }
 
@@ -397,23 +330,12 @@ mod tests {
               &LaunchTemplateData.InstanceType=x2.large&Other=x",
         )
         .instance_types();
-        assert_eq!(
-            types,
-            [
-                "t3.large",
-                "m5.xlarge",
-                "c5.large",
-                "r5.large",
-                "g5.xlarge",
-                "x2.large"
-            ]
-        );
+        assert_eq!(types, ["t3.large", "m5.xlarge", "c5.large", "r5.large", "g5.xlarge", "x2.large"]);
     }
 
     #[test]
     fn unknown_type_parameters_are_ignored() {
-        let types = Source::new(b"Bogus.InstanceType=t3.micro&InstanceType.1=t3.nano", b"")
-            .instance_types();
+        let types = Source::new(b"Bogus.InstanceType=t3.micro&InstanceType.1=t3.nano", b"").instance_types();
         assert!(types.is_empty(), "{types:?}");
     }
 
@@ -429,10 +351,6 @@ mod tests {
 
     #[test]
     fn empty_instance_type_is_skipped() {
-        assert!(
-            Source::new(b"InstanceType=", b"")
-                .instance_types()
-                .is_empty()
-        );
+        assert!(Source::new(b"InstanceType=", b"").instance_types().is_empty());
     }
 }

@@ -16,20 +16,11 @@ pub(crate) const PLACEHOLDER_ACCOUNT: &str = "000000000000";
 ///
 /// NOTE: only one table of a batch request is named, so a rule on another
 /// table of the same batch does not apply.
-pub(crate) fn dynamodb_table_arn(
-    json: Option<&Value>,
-    partition: &str,
-    region: &str,
-) -> Option<String> {
+pub(crate) fn dynamodb_table_arn(json: Option<&Value>, partition: &str, region: &str) -> Option<String> {
     let json = json?;
     let table = match json.get("TableName") {
         Some(name) => name.as_str()?,
-        None => json
-            .get("RequestItems")?
-            .as_object()?
-            .keys()
-            .min()?
-            .as_str(),
+        None => json.get("RequestItems")?.as_object()?.keys().min()?.as_str(),
     };
 
     // DynamoDB also accepts a table ARN in TableName.
@@ -37,9 +28,7 @@ pub(crate) fn dynamodb_table_arn(
         return Some(table.to_owned());
     }
     let valid = (3..=255).contains(&table.len())
-        && table
-            .bytes()
-            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-' | b'.'));
+        && table.bytes().all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-' | b'.'));
     valid.then(|| format!("arn:{partition}:dynamodb:{region}:{PLACEHOLDER_ACCOUNT}:table/{table}"))
 }
 
@@ -83,10 +72,7 @@ fn queue_from_url(url: &str) -> Option<(String, String)> {
 
 /// Reads `(account, queue name)` from a path `/ACCOUNT/QUEUE`.
 fn queue_from_path(path: &str) -> Option<(String, String)> {
-    let segments: Vec<&str> = path
-        .split('/')
-        .filter(|segment| !segment.is_empty())
-        .collect();
+    let segments: Vec<&str> = path.split('/').filter(|segment| !segment.is_empty()).collect();
     match segments.as_slice() {
         [account, name] if is_account_id(account) && is_queue_name(name) => {
             Some(((*account).to_owned(), (*name).to_owned()))
@@ -105,9 +91,7 @@ fn is_queue_name(name: &str) -> bool {
     let base = name.strip_suffix(".fifo").unwrap_or(name);
     (1..=80).contains(&name.len())
         && !base.is_empty()
-        && base
-            .bytes()
-            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_'))
+        && base.bytes().all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_'))
 }
 
 #[cfg(test)]
@@ -143,34 +127,20 @@ mod tests {
     fn table_arn_is_kept() {
         let arn = "arn:aws:dynamodb:us-west-2:123456789012:table/orders";
         let body = json(&format!(r#"{{"TableName": "{arn}"}}"#));
-        assert_eq!(
-            dynamodb_table_arn(Some(&body), "aws", "us-east-1").as_deref(),
-            Some(arn)
-        );
+        assert_eq!(dynamodb_table_arn(Some(&body), "aws", "us-east-1").as_deref(), Some(arn));
     }
 
     #[test]
     fn invalid_table_names_give_none() {
-        for body in [
-            r#"{"TableName": "a"}"#,
-            r#"{"TableName": "bad name"}"#,
-            r#"{"TableName": 5}"#,
-            r#"{}"#,
-            "[]",
-        ] {
-            assert_eq!(
-                dynamodb_table_arn(Some(&json(body)), "aws", "us-east-1"),
-                None,
-                "{body}"
-            );
+        for body in [r#"{"TableName": "a"}"#, r#"{"TableName": "bad name"}"#, r#"{"TableName": 5}"#, r#"{}"#, "[]"] {
+            assert_eq!(dynamodb_table_arn(Some(&json(body)), "aws", "us-east-1"), None, "{body}");
         }
         assert_eq!(dynamodb_table_arn(None, "aws", "us-east-1"), None);
     }
 
     #[test]
     fn queue_url_gives_arn() {
-        let body =
-            json(r#"{"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/jobs.fifo"}"#);
+        let body = json(r#"{"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/jobs.fifo"}"#);
         assert_eq!(
             sqs_queue_arn(Some(&body), &[], "/", "aws", "us-east-1").as_deref(),
             Some("arn:aws:sqs:us-east-1:123456789012:jobs.fifo")
@@ -179,9 +149,8 @@ mod tests {
 
     #[test]
     fn queue_url_parameter_gives_arn() {
-        let params = Params::from_bytes(
-            b"Action=SendMessage&QueueUrl=http%3A%2F%2Flocalhost%3A4566%2F000000000000%2Fjobs",
-        );
+        let params =
+            Params::from_bytes(b"Action=SendMessage&QueueUrl=http%3A%2F%2Flocalhost%3A4566%2F000000000000%2Fjobs");
         assert_eq!(
             sqs_queue_arn(None, &[&params], "/", "aws", "eu-west-1").as_deref(),
             Some("arn:aws:sqs:eu-west-1:000000000000:jobs")
@@ -208,14 +177,8 @@ mod tests {
     #[test]
     fn invalid_queues_give_none() {
         let body = json(r#"{"QueueName": "bad name"}"#);
-        assert_eq!(
-            sqs_queue_arn(Some(&body), &[], "/", "aws", "us-east-1"),
-            None
-        );
-        assert_eq!(
-            sqs_queue_arn(None, &[], "/12345/jobs", "aws", "us-east-1"),
-            None
-        );
+        assert_eq!(sqs_queue_arn(Some(&body), &[], "/", "aws", "us-east-1"), None);
+        assert_eq!(sqs_queue_arn(None, &[], "/12345/jobs", "aws", "us-east-1"), None);
         assert_eq!(sqs_queue_arn(None, &[], "/", "aws", "us-east-1"), None);
         assert!(!is_queue_name(".fifo"));
         assert!(!is_queue_name(&"q".repeat(81)));

@@ -15,20 +15,8 @@ use super::params::Params;
 /// Bucket subresources and the operation each selects for GET, PUT, DELETE
 /// and POST.
 const BUCKET_SUBRESOURCES: &[Subresource] = &[
-    Subresource::new(
-        "acl",
-        Some("GetBucketAcl"),
-        Some("PutBucketAcl"),
-        None,
-        None,
-    ),
-    Subresource::new(
-        "cors",
-        Some("GetBucketCors"),
-        Some("PutBucketCors"),
-        Some("DeleteBucketCors"),
-        None,
-    ),
+    Subresource::new("acl", Some("GetBucketAcl"), Some("PutBucketAcl"), None, None),
+    Subresource::new("cors", Some("GetBucketCors"), Some("PutBucketCors"), Some("DeleteBucketCors"), None),
     Subresource::new(
         "lifecycle",
         Some("GetBucketLifecycleConfiguration"),
@@ -36,41 +24,11 @@ const BUCKET_SUBRESOURCES: &[Subresource] = &[
         Some("DeleteBucketLifecycle"),
         None,
     ),
-    Subresource::new(
-        "policy",
-        Some("GetBucketPolicy"),
-        Some("PutBucketPolicy"),
-        Some("DeleteBucketPolicy"),
-        None,
-    ),
-    Subresource::new(
-        "policyStatus",
-        Some("GetBucketPolicyStatus"),
-        None,
-        None,
-        None,
-    ),
-    Subresource::new(
-        "tagging",
-        Some("GetBucketTagging"),
-        Some("PutBucketTagging"),
-        Some("DeleteBucketTagging"),
-        None,
-    ),
-    Subresource::new(
-        "versioning",
-        Some("GetBucketVersioning"),
-        Some("PutBucketVersioning"),
-        None,
-        None,
-    ),
-    Subresource::new(
-        "website",
-        Some("GetBucketWebsite"),
-        Some("PutBucketWebsite"),
-        Some("DeleteBucketWebsite"),
-        None,
-    ),
+    Subresource::new("policy", Some("GetBucketPolicy"), Some("PutBucketPolicy"), Some("DeleteBucketPolicy"), None),
+    Subresource::new("policyStatus", Some("GetBucketPolicyStatus"), None, None, None),
+    Subresource::new("tagging", Some("GetBucketTagging"), Some("PutBucketTagging"), Some("DeleteBucketTagging"), None),
+    Subresource::new("versioning", Some("GetBucketVersioning"), Some("PutBucketVersioning"), None, None),
+    Subresource::new("website", Some("GetBucketWebsite"), Some("PutBucketWebsite"), Some("DeleteBucketWebsite"), None),
     Subresource::new(
         "encryption",
         Some("GetBucketEncryption"),
@@ -79,13 +37,7 @@ const BUCKET_SUBRESOURCES: &[Subresource] = &[
         None,
     ),
     Subresource::new("location", Some("GetBucketLocation"), None, None, None),
-    Subresource::new(
-        "logging",
-        Some("GetBucketLogging"),
-        Some("PutBucketLogging"),
-        None,
-        None,
-    ),
+    Subresource::new("logging", Some("GetBucketLogging"), Some("PutBucketLogging"), None, None),
     Subresource::new(
         "notification",
         Some("GetBucketNotificationConfiguration"),
@@ -100,13 +52,7 @@ const BUCKET_SUBRESOURCES: &[Subresource] = &[
         Some("DeleteBucketReplication"),
         None,
     ),
-    Subresource::new(
-        "object-lock",
-        Some("GetObjectLockConfiguration"),
-        Some("PutObjectLockConfiguration"),
-        None,
-        None,
-    ),
+    Subresource::new("object-lock", Some("GetObjectLockConfiguration"), Some("PutObjectLockConfiguration"), None, None),
     Subresource::new(
         "publicAccessBlock",
         Some("GetPublicAccessBlock"),
@@ -128,13 +74,7 @@ const BUCKET_SUBRESOURCES: &[Subresource] = &[
         None,
         None,
     ),
-    Subresource::new(
-        "requestPayment",
-        Some("GetBucketRequestPayment"),
-        Some("PutBucketRequestPayment"),
-        None,
-        None,
-    ),
+    Subresource::new("requestPayment", Some("GetBucketRequestPayment"), Some("PutBucketRequestPayment"), None, None),
     Subresource::new("uploads", Some("ListMultipartUploads"), None, None, None),
     Subresource::new("versions", Some("ListObjectVersions"), None, None, None),
     Subresource::new("delete", None, None, None, Some("DeleteObjects")),
@@ -144,34 +84,10 @@ const BUCKET_SUBRESOURCES: &[Subresource] = &[
 /// the copy header as well and is handled on its own.
 const OBJECT_SUBRESOURCES: &[Subresource] = &[
     Subresource::new("uploads", None, None, None, Some("CreateMultipartUpload")),
-    Subresource::new(
-        "tagging",
-        Some("GetObjectTagging"),
-        Some("PutObjectTagging"),
-        Some("DeleteObjectTagging"),
-        None,
-    ),
-    Subresource::new(
-        "acl",
-        Some("GetObjectAcl"),
-        Some("PutObjectAcl"),
-        None,
-        None,
-    ),
-    Subresource::new(
-        "retention",
-        Some("GetObjectRetention"),
-        Some("PutObjectRetention"),
-        None,
-        None,
-    ),
-    Subresource::new(
-        "legal-hold",
-        Some("GetObjectLegalHold"),
-        Some("PutObjectLegalHold"),
-        None,
-        None,
-    ),
+    Subresource::new("tagging", Some("GetObjectTagging"), Some("PutObjectTagging"), Some("DeleteObjectTagging"), None),
+    Subresource::new("acl", Some("GetObjectAcl"), Some("PutObjectAcl"), None, None),
+    Subresource::new("retention", Some("GetObjectRetention"), Some("PutObjectRetention"), None, None),
+    Subresource::new("legal-hold", Some("GetObjectLegalHold"), Some("PutObjectLegalHold"), None, None),
     Subresource::new("restore", None, None, None, Some("RestoreObject")),
     Subresource::new("attributes", Some("GetObjectAttributes"), None, None, None),
     Subresource::new("torrent", Some("GetObjectTorrent"), None, None, None),
@@ -223,13 +139,7 @@ impl Subresource {
         delete: Option<&'static str>,
         post: Option<&'static str>,
     ) -> Subresource {
-        Subresource {
-            name,
-            get,
-            put,
-            delete,
-            post,
-        }
+        Subresource { name, get, put, delete, post }
     }
 
     fn operation(&self, method: &Method) -> Option<&'static str> {
@@ -267,10 +177,7 @@ pub(crate) fn classify_s3(
     partition: &str,
 ) -> S3Classification {
     let Some(target) = locate(path, host_bucket) else {
-        return S3Classification {
-            operation: Operation::unknown(Vec::new()),
-            resource: None,
-        };
+        return S3Classification { operation: Operation::unknown(Vec::new()), resource: None };
     };
 
     let names = match (&target.bucket, &target.key) {
@@ -280,19 +187,12 @@ pub(crate) fn classify_s3(
     };
     let versioned = query.contains("versionId");
     let operation = Operation::from_candidates(
-        names
-            .known
-            .iter()
-            .map(|name| ((*name).to_owned(), iam_action(name, versioned).to_owned()))
-            .collect(),
+        names.known.iter().map(|name| ((*name).to_owned(), iam_action(name, versioned).to_owned())).collect(),
         names.unresolved,
     );
 
     let resource = resource_arn(partition, &target, names.known.as_slice());
-    S3Classification {
-        operation,
-        resource,
-    }
+    S3Classification { operation, resource }
 }
 
 /// Operation names found for a request, and whether some part of it named
@@ -304,17 +204,11 @@ struct Names {
 
 impl Names {
     fn one(name: &'static str) -> Names {
-        Names {
-            known: vec![name],
-            unresolved: false,
-        }
+        Names { known: vec![name], unresolved: false }
     }
 
     fn none() -> Names {
-        Names {
-            known: Vec::new(),
-            unresolved: true,
-        }
+        Names { known: Vec::new(), unresolved: true }
     }
 }
 
@@ -325,17 +219,11 @@ fn locate(path: &str, host_bucket: Option<&str>) -> Option<Target> {
 
     if let Some(bucket) = host_bucket {
         let key = (!rest.is_empty()).then(|| decode(rest));
-        return Some(Target {
-            bucket: Some(bucket.to_owned()),
-            key,
-        });
+        return Some(Target { bucket: Some(bucket.to_owned()), key });
     }
 
     if rest.is_empty() {
-        return Some(Target {
-            bucket: None,
-            key: None,
-        });
+        return Some(Target { bucket: None, key: None });
     }
     let (bucket, key) = match rest.split_once('/') {
         Some((bucket, key)) => (bucket, (!key.is_empty()).then(|| decode(key))),
@@ -344,10 +232,7 @@ fn locate(path: &str, host_bucket: Option<&str>) -> Option<Target> {
     if bucket.is_empty() {
         return None;
     }
-    Some(Target {
-        bucket: Some(decode(bucket)),
-        key,
-    })
+    Some(Target { bucket: Some(decode(bucket)), key })
 }
 
 fn decode(segment: &str) -> String {
@@ -355,11 +240,7 @@ fn decode(segment: &str) -> String {
 }
 
 fn service_operation(method: &Method) -> Names {
-    if *method == Method::GET {
-        Names::one("ListBuckets")
-    } else {
-        Names::none()
-    }
+    if *method == Method::GET { Names::one("ListBuckets") } else { Names::none() }
 }
 
 fn bucket_operations(method: &Method, query: &Params) -> Names {
@@ -384,10 +265,8 @@ fn bucket_operations(method: &Method, query: &Params) -> Names {
 fn object_operations(method: &Method, query: &Params, headers: &HeaderMap) -> Names {
     let copies = headers.contains_key(COPY_SOURCE);
 
-    let mut names = select_subresources(method, query, OBJECT_SUBRESOURCES).unwrap_or(Names {
-        known: Vec::new(),
-        unresolved: false,
-    });
+    let mut names = select_subresources(method, query, OBJECT_SUBRESOURCES)
+        .unwrap_or(Names { known: Vec::new(), unresolved: false });
     if query.contains("uploadId") {
         let multipart = match *method {
             Method::GET => Some("ListParts"),
@@ -421,10 +300,7 @@ fn object_operations(method: &Method, query: &Params, headers: &HeaderMap) -> Na
 /// the method, or a valueless parameter that is neither a known subresource
 /// nor a plain parameter, marks the result unresolved.
 fn select_subresources(method: &Method, query: &Params, table: &[Subresource]) -> Option<Names> {
-    let mut names = Names {
-        known: Vec::new(),
-        unresolved: false,
-    };
+    let mut names = Names { known: Vec::new(), unresolved: false };
     let mut selected = false;
 
     for (name, value) in query.pairs() {
@@ -445,9 +321,7 @@ fn select_subresources(method: &Method, query: &Params, table: &[Subresource]) -
 }
 
 fn is_unknown_flag(name: &str) -> bool {
-    let presigned = name
-        .get(..6)
-        .is_some_and(|prefix| prefix.eq_ignore_ascii_case("x-amz-"));
+    let presigned = name.get(..6).is_some_and(|prefix| prefix.eq_ignore_ascii_case("x-amz-"));
     let response_override = name.starts_with("response-");
     !presigned && !response_override && name != "uploadId" && !PLAIN_PARAMETERS.contains(&name)
 }
@@ -473,20 +347,13 @@ fn iam_action(operation: &'static str, versioned: bool) -> &'static str {
         ("DeleteObjectTagging", true) => "DeleteObjectVersionTagging",
         // NOTE: IAM also checks s3:GetObject on the copy source, which is not
         // classified, so a rule on the source object does not apply.
-        (
-            "CopyObject"
-            | "CreateMultipartUpload"
-            | "UploadPart"
-            | "UploadPartCopy"
-            | "CompleteMultipartUpload",
-            _,
-        ) => "PutObject",
+        ("CopyObject" | "CreateMultipartUpload" | "UploadPart" | "UploadPartCopy" | "CompleteMultipartUpload", _) => {
+            "PutObject"
+        }
         ("GetBucketCors", _) => "GetBucketCORS",
         ("PutBucketCors" | "DeleteBucketCors", _) => "PutBucketCORS",
         ("GetBucketLifecycleConfiguration", _) => "GetLifecycleConfiguration",
-        ("PutBucketLifecycleConfiguration" | "DeleteBucketLifecycle", _) => {
-            "PutLifecycleConfiguration"
-        }
+        ("PutBucketLifecycleConfiguration" | "DeleteBucketLifecycle", _) => "PutLifecycleConfiguration",
         ("DeleteBucketTagging", _) => "PutBucketTagging",
         ("GetBucketEncryption", _) => "GetEncryptionConfiguration",
         ("PutBucketEncryption" | "DeleteBucketEncryption", _) => "PutEncryptionConfiguration",
@@ -512,9 +379,7 @@ fn iam_action(operation: &'static str, versioned: bool) -> &'static str {
 /// `bucket/*`, so a rule on any object of the bucket applies to them.
 fn resource_arn(partition: &str, target: &Target, names: &[&str]) -> Option<String> {
     let bucket = target.bucket.as_deref()?;
-    let body_keys = names
-        .iter()
-        .any(|name| matches!(*name, "DeleteObjects" | "PutObject"));
+    let body_keys = names.iter().any(|name| matches!(*name, "DeleteObjects" | "PutObject"));
     match (&target.key, body_keys) {
         (Some(key), _) => Some(format!("arn:{partition}:s3:::{bucket}/{key}")),
         (None, true) => Some(format!("arn:{partition}:s3:::{bucket}/*")),
@@ -544,31 +409,15 @@ mod tests {
         if case.copy {
             headers.insert(COPY_SOURCE, HeaderValue::from_static("/src/key"));
         }
-        classify_s3(
-            &case.method,
-            path,
-            &Params::from_bytes(query.as_bytes()),
-            &headers,
-            case.host_bucket,
-            "aws",
-        )
+        classify_s3(&case.method, path, &Params::from_bytes(query.as_bytes()), &headers, case.host_bucket, "aws")
     }
 
     fn operation_of(method: Method, path_and_query: &str) -> Operation {
-        classify(&Case {
-            method,
-            path_and_query,
-            copy: false,
-            host_bucket: None,
-        })
-        .operation
+        classify(&Case { method, path_and_query, copy: false, host_bucket: None }).operation
     }
 
     fn known(name: &str, iam_action: &str) -> Operation {
-        Operation::Known {
-            name: name.to_owned(),
-            iam_action: iam_action.to_owned(),
-        }
+        Operation::Known { name: name.to_owned(), iam_action: iam_action.to_owned() }
     }
 
     fn same(name: &str) -> Operation {
@@ -577,112 +426,34 @@ mod tests {
 
     #[test]
     fn service_level_lists_buckets() {
-        assert_eq!(
-            operation_of(Method::GET, "/"),
-            known("ListBuckets", "ListAllMyBuckets")
-        );
-        assert_eq!(
-            operation_of(Method::PUT, "/"),
-            Operation::unknown(Vec::new())
-        );
+        assert_eq!(operation_of(Method::GET, "/"), known("ListBuckets", "ListAllMyBuckets"));
+        assert_eq!(operation_of(Method::PUT, "/"), Operation::unknown(Vec::new()));
     }
 
     #[test]
     fn bucket_level_plain_operations() {
         assert_eq!(operation_of(Method::PUT, "/bucket"), same("CreateBucket"));
-        assert_eq!(
-            operation_of(Method::DELETE, "/bucket/"),
-            same("DeleteBucket")
-        );
-        assert_eq!(
-            operation_of(Method::HEAD, "/bucket"),
-            known("HeadBucket", "ListBucket")
-        );
-        assert_eq!(
-            operation_of(Method::GET, "/bucket?prefix=a&delimiter=%2F"),
-            known("ListObjects", "ListBucket")
-        );
-        assert_eq!(
-            operation_of(Method::GET, "/bucket?list-type=2&prefix="),
-            known("ListObjectsV2", "ListBucket")
-        );
+        assert_eq!(operation_of(Method::DELETE, "/bucket/"), same("DeleteBucket"));
+        assert_eq!(operation_of(Method::HEAD, "/bucket"), known("HeadBucket", "ListBucket"));
+        assert_eq!(operation_of(Method::GET, "/bucket?prefix=a&delimiter=%2F"), known("ListObjects", "ListBucket"));
+        assert_eq!(operation_of(Method::GET, "/bucket?list-type=2&prefix="), known("ListObjectsV2", "ListBucket"));
     }
 
     #[test]
     fn bucket_subresources_select_operations() {
         let cases = [
-            (
-                Method::GET,
-                "/bucket?location",
-                "GetBucketLocation",
-                "GetBucketLocation",
-            ),
-            (
-                Method::PUT,
-                "/bucket?policy",
-                "PutBucketPolicy",
-                "PutBucketPolicy",
-            ),
-            (
-                Method::GET,
-                "/bucket?policy",
-                "GetBucketPolicy",
-                "GetBucketPolicy",
-            ),
-            (
-                Method::DELETE,
-                "/bucket?policy",
-                "DeleteBucketPolicy",
-                "DeleteBucketPolicy",
-            ),
-            (
-                Method::PUT,
-                "/bucket?tagging",
-                "PutBucketTagging",
-                "PutBucketTagging",
-            ),
-            (
-                Method::GET,
-                "/bucket?tagging",
-                "GetBucketTagging",
-                "GetBucketTagging",
-            ),
-            (
-                Method::DELETE,
-                "/bucket?tagging",
-                "DeleteBucketTagging",
-                "PutBucketTagging",
-            ),
-            (
-                Method::PUT,
-                "/bucket?versioning",
-                "PutBucketVersioning",
-                "PutBucketVersioning",
-            ),
-            (
-                Method::GET,
-                "/bucket?cors",
-                "GetBucketCors",
-                "GetBucketCORS",
-            ),
-            (
-                Method::PUT,
-                "/bucket?lifecycle",
-                "PutBucketLifecycleConfiguration",
-                "PutLifecycleConfiguration",
-            ),
-            (
-                Method::GET,
-                "/bucket?uploads",
-                "ListMultipartUploads",
-                "ListBucketMultipartUploads",
-            ),
-            (
-                Method::GET,
-                "/bucket?versions",
-                "ListObjectVersions",
-                "ListBucketVersions",
-            ),
+            (Method::GET, "/bucket?location", "GetBucketLocation", "GetBucketLocation"),
+            (Method::PUT, "/bucket?policy", "PutBucketPolicy", "PutBucketPolicy"),
+            (Method::GET, "/bucket?policy", "GetBucketPolicy", "GetBucketPolicy"),
+            (Method::DELETE, "/bucket?policy", "DeleteBucketPolicy", "DeleteBucketPolicy"),
+            (Method::PUT, "/bucket?tagging", "PutBucketTagging", "PutBucketTagging"),
+            (Method::GET, "/bucket?tagging", "GetBucketTagging", "GetBucketTagging"),
+            (Method::DELETE, "/bucket?tagging", "DeleteBucketTagging", "PutBucketTagging"),
+            (Method::PUT, "/bucket?versioning", "PutBucketVersioning", "PutBucketVersioning"),
+            (Method::GET, "/bucket?cors", "GetBucketCors", "GetBucketCORS"),
+            (Method::PUT, "/bucket?lifecycle", "PutBucketLifecycleConfiguration", "PutLifecycleConfiguration"),
+            (Method::GET, "/bucket?uploads", "ListMultipartUploads", "ListBucketMultipartUploads"),
+            (Method::GET, "/bucket?versions", "ListObjectVersions", "ListBucketVersions"),
         ];
         for (method, path, name, iam_action) in cases {
             let operation = operation_of(method.clone(), path);
@@ -692,46 +463,27 @@ mod tests {
 
     #[test]
     fn delete_objects_is_post_delete() {
-        let result = classify(&Case {
-            method: Method::POST,
-            path_and_query: "/bucket?delete",
-            copy: false,
-            host_bucket: None,
-        });
+        let result =
+            classify(&Case { method: Method::POST, path_and_query: "/bucket?delete", copy: false, host_bucket: None });
         assert_eq!(result.operation, known("DeleteObjects", "DeleteObject"));
         assert_eq!(result.resource.as_deref(), Some("arn:aws:s3:::bucket/*"));
     }
 
     #[test]
     fn subresource_with_wrong_method_is_unknown() {
-        assert_eq!(
-            operation_of(Method::GET, "/bucket?delete"),
-            Operation::unknown(Vec::new())
-        );
-        assert_eq!(
-            operation_of(Method::PATCH, "/bucket"),
-            Operation::unknown(Vec::new())
-        );
+        assert_eq!(operation_of(Method::GET, "/bucket?delete"), Operation::unknown(Vec::new()));
+        assert_eq!(operation_of(Method::PATCH, "/bucket"), Operation::unknown(Vec::new()));
     }
 
     #[test]
     fn subresource_names_are_case_sensitive() {
-        assert_eq!(
-            operation_of(Method::POST, "/bucket?Delete"),
-            Operation::unknown(Vec::new())
-        );
+        assert_eq!(operation_of(Method::POST, "/bucket?Delete"), Operation::unknown(Vec::new()));
     }
 
     #[test]
     fn unknown_flag_is_not_plain_operation() {
-        assert_eq!(
-            operation_of(Method::PUT, "/bucket?metadataTable"),
-            Operation::unknown(Vec::new())
-        );
-        assert_eq!(
-            operation_of(Method::GET, "/bucket/key?unknownflag"),
-            Operation::unknown(Vec::new())
-        );
+        assert_eq!(operation_of(Method::PUT, "/bucket?metadataTable"), Operation::unknown(Vec::new()));
+        assert_eq!(operation_of(Method::GET, "/bucket/key?unknownflag"), Operation::unknown(Vec::new()));
     }
 
     #[test]
@@ -747,45 +499,28 @@ mod tests {
     #[test]
     fn object_plain_operations() {
         assert_eq!(operation_of(Method::GET, "/bucket/key"), same("GetObject"));
-        assert_eq!(
-            operation_of(Method::HEAD, "/bucket/key"),
-            known("HeadObject", "GetObject")
-        );
+        assert_eq!(operation_of(Method::HEAD, "/bucket/key"), known("HeadObject", "GetObject"));
         assert_eq!(operation_of(Method::PUT, "/bucket/key"), same("PutObject"));
-        assert_eq!(
-            operation_of(Method::DELETE, "/bucket/key"),
-            same("DeleteObject")
-        );
-        assert_eq!(
-            operation_of(Method::POST, "/bucket/key"),
-            Operation::unknown(Vec::new())
-        );
+        assert_eq!(operation_of(Method::DELETE, "/bucket/key"), same("DeleteObject"));
+        assert_eq!(operation_of(Method::POST, "/bucket/key"), Operation::unknown(Vec::new()));
     }
 
     #[test]
     fn presign_and_sdk_parameters_are_plain() {
-        let path = "/bucket/key?x-id=GetObject&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=&response-content-type=";
+        let path =
+            "/bucket/key?x-id=GetObject&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=&response-content-type=";
         assert_eq!(operation_of(Method::GET, path), same("GetObject"));
     }
 
     #[test]
     fn multibyte_parameter_is_unknown_flag() {
-        assert_eq!(
-            operation_of(Method::GET, "/bucket/key?x-amz%C3%A9"),
-            Operation::unknown(Vec::new())
-        );
+        assert_eq!(operation_of(Method::GET, "/bucket/key?x-amz%C3%A9"), Operation::unknown(Vec::new()));
     }
 
     #[test]
     fn versioned_object_needs_version_actions() {
-        assert_eq!(
-            operation_of(Method::GET, "/bucket/key?versionId=v1"),
-            known("GetObject", "GetObjectVersion")
-        );
-        assert_eq!(
-            operation_of(Method::HEAD, "/bucket/key?versionId=v1"),
-            known("HeadObject", "GetObjectVersion")
-        );
+        assert_eq!(operation_of(Method::GET, "/bucket/key?versionId=v1"), known("GetObject", "GetObjectVersion"));
+        assert_eq!(operation_of(Method::HEAD, "/bucket/key?versionId=v1"), known("HeadObject", "GetObjectVersion"));
         assert_eq!(
             operation_of(Method::DELETE, "/bucket/key?versionId=v1"),
             known("DeleteObject", "DeleteObjectVersion")
@@ -794,41 +529,19 @@ mod tests {
 
     #[test]
     fn copy_header_selects_copy_object() {
-        let result = classify(&Case {
-            method: Method::PUT,
-            path_and_query: "/bucket/key",
-            copy: true,
-            host_bucket: None,
-        });
+        let result =
+            classify(&Case { method: Method::PUT, path_and_query: "/bucket/key", copy: true, host_bucket: None });
         assert_eq!(result.operation, known("CopyObject", "PutObject"));
     }
 
     #[test]
     fn multipart_operations() {
-        assert_eq!(
-            operation_of(Method::POST, "/bucket/key?uploads"),
-            known("CreateMultipartUpload", "PutObject")
-        );
-        assert_eq!(
-            operation_of(Method::PUT, "/bucket/key?partNumber=1&uploadId=u"),
-            known("UploadPart", "PutObject")
-        );
-        assert_eq!(
-            operation_of(Method::POST, "/bucket/key?uploadId=u"),
-            known("CompleteMultipartUpload", "PutObject")
-        );
-        assert_eq!(
-            operation_of(Method::DELETE, "/bucket/key?uploadId=u"),
-            same("AbortMultipartUpload")
-        );
-        assert_eq!(
-            operation_of(Method::GET, "/bucket/key?uploadId=u"),
-            known("ListParts", "ListMultipartUploadParts")
-        );
-        assert_eq!(
-            operation_of(Method::PUT, "/bucket/key?uploadId=u"),
-            Operation::unknown(Vec::new())
-        );
+        assert_eq!(operation_of(Method::POST, "/bucket/key?uploads"), known("CreateMultipartUpload", "PutObject"));
+        assert_eq!(operation_of(Method::PUT, "/bucket/key?partNumber=1&uploadId=u"), known("UploadPart", "PutObject"));
+        assert_eq!(operation_of(Method::POST, "/bucket/key?uploadId=u"), known("CompleteMultipartUpload", "PutObject"));
+        assert_eq!(operation_of(Method::DELETE, "/bucket/key?uploadId=u"), same("AbortMultipartUpload"));
+        assert_eq!(operation_of(Method::GET, "/bucket/key?uploadId=u"), known("ListParts", "ListMultipartUploadParts"));
+        assert_eq!(operation_of(Method::PUT, "/bucket/key?uploadId=u"), Operation::unknown(Vec::new()));
     }
 
     #[test]
@@ -844,22 +557,13 @@ mod tests {
 
     #[test]
     fn object_subresources_select_operations() {
-        assert_eq!(
-            operation_of(Method::PUT, "/bucket/key?tagging"),
-            same("PutObjectTagging")
-        );
+        assert_eq!(operation_of(Method::PUT, "/bucket/key?tagging"), same("PutObjectTagging"));
         assert_eq!(
             operation_of(Method::GET, "/bucket/key?tagging&versionId=v"),
             known("GetObjectTagging", "GetObjectVersionTagging")
         );
-        assert_eq!(
-            operation_of(Method::GET, "/bucket/key?acl"),
-            same("GetObjectAcl")
-        );
-        assert_eq!(
-            operation_of(Method::POST, "/bucket/key?restore"),
-            same("RestoreObject")
-        );
+        assert_eq!(operation_of(Method::GET, "/bucket/key?acl"), same("GetObjectAcl"));
+        assert_eq!(operation_of(Method::POST, "/bucket/key?restore"), same("RestoreObject"));
         assert_eq!(
             operation_of(Method::POST, "/bucket/key?select&select-type=2"),
             known("SelectObjectContent", "GetObject")
@@ -874,36 +578,19 @@ mod tests {
             copy: false,
             host_bucket: None,
         });
-        assert_eq!(
-            object.resource.as_deref(),
-            Some("arn:aws:s3:::bucket/dir/file name.txt")
-        );
+        assert_eq!(object.resource.as_deref(), Some("arn:aws:s3:::bucket/dir/file name.txt"));
 
-        let bucket = classify(&Case {
-            method: Method::PUT,
-            path_and_query: "/bucket",
-            copy: false,
-            host_bucket: None,
-        });
+        let bucket = classify(&Case { method: Method::PUT, path_and_query: "/bucket", copy: false, host_bucket: None });
         assert_eq!(bucket.resource.as_deref(), Some("arn:aws:s3:::bucket"));
 
-        let service = classify(&Case {
-            method: Method::GET,
-            path_and_query: "/",
-            copy: false,
-            host_bucket: None,
-        });
+        let service = classify(&Case { method: Method::GET, path_and_query: "/", copy: false, host_bucket: None });
         assert_eq!(service.resource, None);
     }
 
     #[test]
     fn encoded_bucket_is_decoded() {
-        let result = classify(&Case {
-            method: Method::GET,
-            path_and_query: "/secr%65t/key",
-            copy: false,
-            host_bucket: None,
-        });
+        let result =
+            classify(&Case { method: Method::GET, path_and_query: "/secr%65t/key", copy: false, host_bucket: None });
         assert_eq!(result.resource.as_deref(), Some("arn:aws:s3:::secret/key"));
     }
 
@@ -916,10 +603,7 @@ mod tests {
             host_bucket: Some("bucket"),
         });
         assert_eq!(object.operation, same("PutObject"));
-        assert_eq!(
-            object.resource.as_deref(),
-            Some("arn:aws:s3:::bucket/photos/cat.jpg")
-        );
+        assert_eq!(object.resource.as_deref(), Some("arn:aws:s3:::bucket/photos/cat.jpg"));
 
         let bucket = classify(&Case {
             method: Method::GET,
@@ -933,17 +617,8 @@ mod tests {
 
     #[test]
     fn malformed_paths_are_unknown() {
-        assert_eq!(
-            operation_of(Method::GET, "//key"),
-            Operation::unknown(Vec::new())
-        );
-        assert_eq!(
-            operation_of(Method::GET, "*"),
-            Operation::unknown(Vec::new())
-        );
-        assert_eq!(
-            operation_of(Method::GET, ""),
-            Operation::unknown(Vec::new())
-        );
+        assert_eq!(operation_of(Method::GET, "//key"), Operation::unknown(Vec::new()));
+        assert_eq!(operation_of(Method::GET, "*"), Operation::unknown(Vec::new()));
+        assert_eq!(operation_of(Method::GET, ""), Operation::unknown(Vec::new()));
     }
 }

@@ -29,10 +29,8 @@ const MAX_SCOPE_PART_LENGTH: usize = 64;
 /// Reads the credential scope from the first `Authorization` header, or from
 /// the `X-Amz-Credential` query parameter when that header has none.
 pub(crate) fn credential_scope(headers: &HeaderMap, query: &Params) -> Option<CredentialScope> {
-    let from_header = headers
-        .get(AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(scope_from_authorization);
+    let from_header =
+        headers.get(AUTHORIZATION).and_then(|value| value.to_str().ok()).and_then(scope_from_authorization);
     from_header.or_else(|| query.first("X-Amz-Credential").and_then(parse_credential))
 }
 
@@ -42,11 +40,7 @@ fn scope_from_authorization(value: &str) -> Option<CredentialScope> {
     if !algorithm.starts_with("AWS4-") {
         return None;
     }
-    fields
-        .split(',')
-        .map(str::trim)
-        .find_map(|field| field.strip_prefix("Credential="))
-        .and_then(parse_credential)
+    fields.split(',').map(str::trim).find_map(|field| field.strip_prefix("Credential=")).and_then(parse_credential)
 }
 
 /// Parses `AKID/DATE/REGION/SERVICE/aws4_request` (SigV4) or
@@ -72,9 +66,7 @@ fn parse_credential(credential: &str) -> Option<CredentialScope> {
 fn valid_scope_part(part: &str) -> Option<String> {
     let valid = !part.is_empty()
         && part.len() <= MAX_SCOPE_PART_LENGTH
-        && part
-            .bytes()
-            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-');
+        && part.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-');
     valid.then(|| part.to_ascii_lowercase())
 }
 
@@ -96,10 +88,7 @@ mod tests {
     }
 
     fn scope(region: Option<&str>, service: &str) -> Option<CredentialScope> {
-        Some(CredentialScope {
-            region: region.map(str::to_owned),
-            service: service.to_owned(),
-        })
+        Some(CredentialScope { region: region.map(str::to_owned), service: service.to_owned() })
     }
 
     #[test]
@@ -108,10 +97,7 @@ mod tests {
             "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240101/eu-west-1/dynamodb/aws4_request, \
              SignedHeaders=host;x-amz-date, Signature=abcdef",
         );
-        assert_eq!(
-            credential_scope(&headers, &Params::default()),
-            scope(Some("eu-west-1"), "dynamodb")
-        );
+        assert_eq!(credential_scope(&headers, &Params::default()), scope(Some("eu-west-1"), "dynamodb"));
     }
 
     #[test]
@@ -119,10 +105,7 @@ mod tests {
         let headers = headers_with_authorization(
             "AWS4-HMAC-SHA256 SignedHeaders=host,Credential=AKID/20240101/us-east-1/s3/aws4_request,Signature=00",
         );
-        assert_eq!(
-            credential_scope(&headers, &Params::default()),
-            scope(Some("us-east-1"), "s3")
-        );
+        assert_eq!(credential_scope(&headers, &Params::default()), scope(Some("us-east-1"), "s3"));
     }
 
     #[test]
@@ -130,44 +113,26 @@ mod tests {
         let headers = headers_with_authorization(
             "AWS4-ECDSA-P256-SHA256 Credential=AKID/20240101/s3/aws4_request, SignedHeaders=host, Signature=00",
         );
-        assert_eq!(
-            credential_scope(&headers, &Params::default()),
-            scope(None, "s3")
-        );
+        assert_eq!(credential_scope(&headers, &Params::default()), scope(None, "s3"));
     }
 
     #[test]
     fn presigned_query_scope_is_read() {
-        let query =
-            Params::from_bytes(b"X-Amz-Credential=AKID%2F20240101%2Fus-west-2%2Fs3%2Faws4_request");
-        assert_eq!(
-            credential_scope(&HeaderMap::new(), &query),
-            scope(Some("us-west-2"), "s3")
-        );
+        let query = Params::from_bytes(b"X-Amz-Credential=AKID%2F20240101%2Fus-west-2%2Fs3%2Faws4_request");
+        assert_eq!(credential_scope(&HeaderMap::new(), &query), scope(Some("us-west-2"), "s3"));
     }
 
     #[test]
     fn header_scope_wins_over_query() {
-        let headers = headers_with_authorization(
-            "AWS4-HMAC-SHA256 Credential=A/20240101/us-east-1/sqs/aws4_request",
-        );
-        let query =
-            Params::from_bytes(b"X-Amz-Credential=A%2F20240101%2Feu-west-1%2Fs3%2Faws4_request");
-        assert_eq!(
-            credential_scope(&headers, &query),
-            scope(Some("us-east-1"), "sqs")
-        );
+        let headers = headers_with_authorization("AWS4-HMAC-SHA256 Credential=A/20240101/us-east-1/sqs/aws4_request");
+        let query = Params::from_bytes(b"X-Amz-Credential=A%2F20240101%2Feu-west-1%2Fs3%2Faws4_request");
+        assert_eq!(credential_scope(&headers, &query), scope(Some("us-east-1"), "sqs"));
     }
 
     #[test]
     fn scope_is_lowercased() {
-        let headers = headers_with_authorization(
-            "AWS4-HMAC-SHA256 Credential=A/20240101/US-EAST-1/S3/aws4_request",
-        );
-        assert_eq!(
-            credential_scope(&headers, &Params::default()),
-            scope(Some("us-east-1"), "s3")
-        );
+        let headers = headers_with_authorization("AWS4-HMAC-SHA256 Credential=A/20240101/US-EAST-1/S3/aws4_request");
+        assert_eq!(credential_scope(&headers, &Params::default()), scope(Some("us-east-1"), "s3"));
     }
 
     #[test]
@@ -184,20 +149,13 @@ mod tests {
             "",
         ] {
             let headers = headers_with_authorization(value);
-            assert_eq!(
-                credential_scope(&headers, &Params::default()),
-                None,
-                "{value:?}"
-            );
+            assert_eq!(credential_scope(&headers, &Params::default()), None, "{value:?}");
         }
     }
 
     #[test]
     fn overlong_scope_part_is_ignored() {
-        let value = format!(
-            "AWS4-HMAC-SHA256 Credential=A/20240101/{}/s3/aws4_request",
-            "a".repeat(65)
-        );
+        let value = format!("AWS4-HMAC-SHA256 Credential=A/20240101/{}/s3/aws4_request", "a".repeat(65));
         let headers = headers_with_authorization(&value);
         assert_eq!(credential_scope(&headers, &Params::default()), None);
     }

@@ -53,9 +53,7 @@ impl ConditionKey {
     fn values(self, request: &CloudRequest) -> Vec<&str> {
         match self {
             ConditionKey::RequestedRegion => request.region.as_deref().into_iter().collect(),
-            ConditionKey::InstanceType => {
-                request.instance_types.iter().map(String::as_str).collect()
-            }
+            ConditionKey::InstanceType => request.instance_types.iter().map(String::as_str).collect(),
         }
     }
 }
@@ -103,12 +101,7 @@ impl StringOperator {
     /// Reports whether the operator is satisfied by a value that matches
     /// none of the policy values.
     pub(crate) fn is_negated(self) -> bool {
-        matches!(
-            self,
-            StringOperator::NotEquals
-                | StringOperator::NotEqualsIgnoreCase
-                | StringOperator::NotLike
-        )
+        matches!(self, StringOperator::NotEquals | StringOperator::NotEqualsIgnoreCase | StringOperator::NotLike)
     }
 
     /// Reports whether a request value matches one policy value.
@@ -118,9 +111,7 @@ impl StringOperator {
             StringOperator::EqualsIgnoreCase | StringOperator::NotEqualsIgnoreCase => {
                 policy_value.to_lowercase() == request_value.to_lowercase()
             }
-            StringOperator::Like | StringOperator::NotLike => {
-                wildcard_matches(policy_value, request_value, false)
-            }
+            StringOperator::Like | StringOperator::NotLike => wildcard_matches(policy_value, request_value, false),
         }
     }
 }
@@ -158,19 +149,12 @@ impl Condition {
     pub(crate) fn evaluate(&self, request: &CloudRequest) -> Option<String> {
         let request_values = self.key.values(request);
         if request_values.is_empty() {
-            return self.holds_without_value().then(|| {
-                format!(
-                    "{self} holds because the request has no {} value",
-                    self.key.name()
-                )
-            });
+            return self
+                .holds_without_value()
+                .then(|| format!("{self} holds because the request has no {} value", self.key.name()));
         }
 
-        let satisfying: Vec<&str> = request_values
-            .iter()
-            .copied()
-            .filter(|value| self.satisfied_by(value))
-            .collect();
+        let satisfying: Vec<&str> = request_values.iter().copied().filter(|value| self.satisfied_by(value)).collect();
         let holds = match self.qualifier {
             Qualifier::Single | Qualifier::ForAnyValue => !satisfying.is_empty(),
             Qualifier::ForAllValues => satisfying.len() == request_values.len(),
@@ -182,10 +166,7 @@ impl Condition {
     /// policy values: any match for a positive operator, no match for a
     /// negated one.
     fn satisfied_by(&self, request_value: &str) -> bool {
-        let any_match = self
-            .values
-            .iter()
-            .any(|policy_value| self.operator.value_matches(policy_value, request_value));
+        let any_match = self.values.iter().any(|policy_value| self.operator.value_matches(policy_value, request_value));
         any_match != self.operator.is_negated()
     }
 }
@@ -197,36 +178,26 @@ impl fmt::Display for Condition {
 }
 
 /// Parses the `Condition` element of the statement labelled `statement`.
-pub(crate) fn parse_conditions(
-    statement: &str,
-    element: &Value,
-) -> Result<Vec<Condition>, ScpError> {
+pub(crate) fn parse_conditions(statement: &str, element: &Value) -> Result<Vec<Condition>, ScpError> {
     let block = as_object(statement, "Condition", element)?;
     let mut conditions = Vec::new();
 
     for (operator_text, keys) in block {
-        let (qualifier, operator, if_exists) =
-            parse_operator(operator_text).ok_or_else(|| ScpError::UnsupportedOperator {
-                statement: statement.to_owned(),
-                operator: operator_text.clone(),
-            })?;
+        let (qualifier, operator, if_exists) = parse_operator(operator_text).ok_or_else(|| {
+            ScpError::UnsupportedOperator { statement: statement.to_owned(), operator: operator_text.clone() }
+        })?;
         let element_name = format!("Condition.{operator_text}");
         let keys = as_object(statement, &element_name, keys)?;
         if keys.is_empty() {
-            return Err(ScpError::EmptyElement {
-                statement: statement.to_owned(),
-                element: element_name,
-            });
+            return Err(ScpError::EmptyElement { statement: statement.to_owned(), element: element_name });
         }
 
         for (key_name, values) in keys {
-            let key =
-                ConditionKey::parse(key_name).ok_or_else(|| ScpError::UnsupportedConditionKey {
-                    statement: statement.to_owned(),
-                    key: key_name.clone(),
-                })?;
-            let values =
-                condition_values(statement, &format!("{element_name}.{key_name}"), values)?;
+            let key = ConditionKey::parse(key_name).ok_or_else(|| ScpError::UnsupportedConditionKey {
+                statement: statement.to_owned(),
+                key: key_name.clone(),
+            })?;
+            let values = condition_values(statement, &format!("{element_name}.{key_name}"), values)?;
             conditions.push(Condition {
                 operator_text: operator_text.clone(),
                 qualifier,
@@ -261,11 +232,7 @@ fn parse_operator(text: &str) -> Option<(Qualifier, StringOperator, bool)> {
 
 /// Reads a condition value: a string, number or boolean, or a non-empty
 /// array of them.
-fn condition_values(
-    statement: &str,
-    element: &str,
-    value: &Value,
-) -> Result<Vec<String>, ScpError> {
+fn condition_values(statement: &str, element: &str, value: &Value) -> Result<Vec<String>, ScpError> {
     let wrong_type = || ScpError::WrongType {
         statement: statement.to_owned(),
         element: element.to_owned(),
@@ -279,23 +246,15 @@ fn condition_values(
     };
 
     match value {
-        Value::Array(items) if items.is_empty() => Err(ScpError::EmptyElement {
-            statement: statement.to_owned(),
-            element: element.to_owned(),
-        }),
-        Value::Array(items) => items
-            .iter()
-            .map(|item| scalar(item).ok_or_else(wrong_type))
-            .collect(),
+        Value::Array(items) if items.is_empty() => {
+            Err(ScpError::EmptyElement { statement: statement.to_owned(), element: element.to_owned() })
+        }
+        Value::Array(items) => items.iter().map(|item| scalar(item).ok_or_else(wrong_type)).collect(),
         other => Ok(vec![scalar(other).ok_or_else(wrong_type)?]),
     }
 }
 
-fn as_object<'a>(
-    statement: &str,
-    element: &str,
-    value: &'a Value,
-) -> Result<&'a Map<String, Value>, ScpError> {
+fn as_object<'a>(statement: &str, element: &str, value: &'a Value) -> Result<&'a Map<String, Value>, ScpError> {
     value.as_object().ok_or_else(|| ScpError::WrongType {
         statement: statement.to_owned(),
         element: element.to_owned(),
@@ -332,11 +291,7 @@ mod tests {
 
     #[test]
     fn string_equals_matches_any_value() {
-        let region = condition(
-            "StringEquals",
-            "aws:RequestedRegion",
-            &["us-east-1", "us-west-2"],
-        );
+        let region = condition("StringEquals", "aws:RequestedRegion", &["us-east-1", "us-west-2"]);
         assert!(holds(&region, &request(Some("us-west-2"), &[])));
         assert!(!holds(&region, &request(Some("eu-west-1"), &[])));
         assert!(!holds(&region, &request(Some("US-WEST-2"), &[])));
@@ -344,11 +299,7 @@ mod tests {
 
     #[test]
     fn string_not_equals_is_nor() {
-        let region = condition(
-            "StringNotEquals",
-            "aws:RequestedRegion",
-            &["us-east-1", "us-west-2"],
-        );
+        let region = condition("StringNotEquals", "aws:RequestedRegion", &["us-east-1", "us-west-2"]);
         assert!(holds(&region, &request(Some("eu-west-1"), &[])));
         assert!(!holds(&region, &request(Some("us-east-1"), &[])));
         assert!(!holds(&region, &request(Some("us-west-2"), &[])));
@@ -356,17 +307,9 @@ mod tests {
 
     #[test]
     fn ignore_case_operators() {
-        let region = condition(
-            "StringEqualsIgnoreCase",
-            "aws:RequestedRegion",
-            &["US-EAST-1"],
-        );
+        let region = condition("StringEqualsIgnoreCase", "aws:RequestedRegion", &["US-EAST-1"]);
         assert!(holds(&region, &request(Some("us-east-1"), &[])));
-        let not_region = condition(
-            "StringNotEqualsIgnoreCase",
-            "aws:RequestedRegion",
-            &["US-EAST-1"],
-        );
+        let not_region = condition("StringNotEqualsIgnoreCase", "aws:RequestedRegion", &["US-EAST-1"]);
         assert!(!holds(&not_region, &request(Some("us-east-1"), &[])));
     }
 
@@ -398,21 +341,13 @@ mod tests {
     fn for_any_value_empty_is_false() {
         let positive = condition("ForAnyValue:StringLike", "ec2:InstanceType", &["*"]);
         assert!(!holds(&positive, &request(None, &[])));
-        let negated = condition(
-            "ForAnyValue:StringNotLike",
-            "ec2:InstanceType",
-            &["t3.micro"],
-        );
+        let negated = condition("ForAnyValue:StringNotLike", "ec2:InstanceType", &["t3.micro"]);
         assert!(!holds(&negated, &request(None, &[])));
     }
 
     #[test]
     fn for_all_values_empty_is_true() {
-        let positive = condition(
-            "ForAllValues:StringEquals",
-            "ec2:InstanceType",
-            &["t3.micro"],
-        );
+        let positive = condition("ForAllValues:StringEquals", "ec2:InstanceType", &["t3.micro"]);
         assert!(holds(&positive, &request(None, &[])));
         let negated = condition("ForAllValues:StringNotLike", "ec2:InstanceType", &["t3.*"]);
         assert!(holds(&negated, &request(None, &[])));
@@ -420,11 +355,7 @@ mod tests {
 
     #[test]
     fn for_any_value_negated_per_value() {
-        let cheap = condition(
-            "ForAnyValue:StringNotLike",
-            "ec2:InstanceType",
-            &["t3.micro", "t3.small"],
-        );
+        let cheap = condition("ForAnyValue:StringNotLike", "ec2:InstanceType", &["t3.micro", "t3.small"]);
         assert!(holds(&cheap, &request(None, &["t3.large"])));
         assert!(holds(&cheap, &request(None, &["t3.micro", "m5.large"])));
         assert!(!holds(&cheap, &request(None, &["t3.micro"])));
@@ -438,36 +369,22 @@ mod tests {
         assert!(!holds(&cheap, &request(None, &["t3.micro", "m5.large"])));
         let not_cheap = condition("ForAllValues:StringNotLike", "ec2:InstanceType", &["t3.*"]);
         assert!(holds(&not_cheap, &request(None, &["m5.large", "c5.large"])));
-        assert!(!holds(
-            &not_cheap,
-            &request(None, &["m5.large", "t3.micro"])
-        ));
+        assert!(!holds(&not_cheap, &request(None, &["m5.large", "t3.micro"])));
     }
 
     #[test]
     fn plain_operator_any_value_satisfies() {
         let expensive = condition("StringNotLike", "ec2:InstanceType", &["t3.*"]);
-        assert!(holds(
-            &expensive,
-            &request(None, &["t3.micro", "p4d.24xlarge"])
-        ));
+        assert!(holds(&expensive, &request(None, &["t3.micro", "p4d.24xlarge"])));
         assert!(!holds(&expensive, &request(None, &["t3.micro", "t3.nano"])));
     }
 
     #[test]
     fn if_exists_holds_without_value() {
-        let positive = condition(
-            "StringEqualsIfExists",
-            "aws:RequestedRegion",
-            &["us-east-1"],
-        );
+        let positive = condition("StringEqualsIfExists", "aws:RequestedRegion", &["us-east-1"]);
         assert!(holds(&positive, &request(None, &[])));
         assert!(!holds(&positive, &request(Some("eu-west-1"), &[])));
-        let any = condition(
-            "ForAnyValue:StringLikeIfExists",
-            "ec2:InstanceType",
-            &["t3.*"],
-        );
+        let any = condition("ForAnyValue:StringLikeIfExists", "ec2:InstanceType", &["t3.*"]);
         assert!(holds(&any, &request(None, &[])));
         assert!(!holds(&any, &request(None, &["m5.large"])));
     }
@@ -480,31 +397,21 @@ mod tests {
 
     #[test]
     fn explanation_names_values() {
-        let cheap = condition(
-            "ForAnyValue:StringNotLike",
-            "ec2:InstanceType",
-            &["t3.micro"],
-        );
+        let cheap = condition("ForAnyValue:StringNotLike", "ec2:InstanceType", &["t3.micro"]);
         let explanation = cheap.evaluate(&request(None, &["t3.micro", "m5.large"]));
-        assert_eq!(
-            explanation.as_deref(),
-            Some("ForAnyValue:StringNotLike on ec2:InstanceType holds for m5.large")
-        );
+        assert_eq!(explanation.as_deref(), Some("ForAnyValue:StringNotLike on ec2:InstanceType holds for m5.large"));
 
         let region = condition("StringNotEquals", "aws:RequestedRegion", &["us-east-1"]);
         let explanation = region.evaluate(&request(None, &[]));
         assert_eq!(
             explanation.as_deref(),
-            Some(
-                "StringNotEquals on aws:RequestedRegion holds because the request has no aws:RequestedRegion value"
-            )
+            Some("StringNotEquals on aws:RequestedRegion holds because the request has no aws:RequestedRegion value")
         );
     }
 
     #[test]
     fn scalar_values_become_strings() {
-        let block =
-            serde_json::json!({ "StringEquals": { "aws:RequestedRegion": [1, true, "x"] } });
+        let block = serde_json::json!({ "StringEquals": { "aws:RequestedRegion": [1, true, "x"] } });
         let conditions = parse_conditions("test", &block).unwrap_or_default();
         assert_eq!(
             conditions.first().map(|condition| condition.values.clone()),
@@ -524,10 +431,7 @@ mod tests {
         ] {
             let block = serde_json::json!({ operator: { "aws:RequestedRegion": "x" } });
             let error = parse_conditions("test", &block);
-            assert!(
-                matches!(error, Err(ScpError::UnsupportedOperator { .. })),
-                "{operator} gave {error:?}"
-            );
+            assert!(matches!(error, Err(ScpError::UnsupportedOperator { .. })), "{operator} gave {error:?}");
         }
     }
 
@@ -535,10 +439,8 @@ mod tests {
     fn unsupported_key_is_rejected() {
         let block = serde_json::json!({ "StringEquals": { "aws:PrincipalTag/team": "x" } });
         let error = parse_conditions("test", &block);
-        let expected = ScpError::UnsupportedConditionKey {
-            statement: "test".to_owned(),
-            key: "aws:PrincipalTag/team".to_owned(),
-        };
+        let expected =
+            ScpError::UnsupportedConditionKey { statement: "test".to_owned(), key: "aws:PrincipalTag/team".to_owned() };
         assert_eq!(error, Err(expected));
     }
 
@@ -554,10 +456,7 @@ mod tests {
         ];
         for block in cases {
             let error = parse_conditions("test", &block);
-            let expected = matches!(
-                error,
-                Err(ScpError::WrongType { .. } | ScpError::EmptyElement { .. })
-            );
+            let expected = matches!(error, Err(ScpError::WrongType { .. } | ScpError::EmptyElement { .. }));
             assert!(expected, "{block} gave {error:?}");
         }
     }

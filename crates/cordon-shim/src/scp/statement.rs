@@ -11,15 +11,7 @@ use crate::wildcard::wildcard_matches;
 
 /// Elements a statement may contain. `Principal` and `NotPrincipal` are
 /// rejected separately because service control policies do not allow them.
-const STATEMENT_ELEMENTS: [&str; 7] = [
-    "Sid",
-    "Effect",
-    "Action",
-    "NotAction",
-    "Resource",
-    "NotResource",
-    "Condition",
-];
+const STATEMENT_ELEMENTS: [&str; 7] = ["Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Effect {
@@ -103,13 +95,7 @@ impl Statement {
             }
         };
 
-        Ok(Statement {
-            label,
-            effect,
-            actions,
-            resources,
-            conditions,
-        })
+        Ok(Statement { label, effect, actions, resources, conditions })
     }
 
     /// Returns an explanation when this Deny statement denies the request:
@@ -119,10 +105,7 @@ impl Statement {
         if self.effect != Effect::Deny {
             return None;
         }
-        let action_reason = request
-            .iam_actions
-            .iter()
-            .find_map(|action| self.action_reason(action))?;
+        let action_reason = request.iam_actions.iter().find_map(|action| self.action_reason(action))?;
         if !self.resource_matches(request.resource.as_deref()) {
             return None;
         }
@@ -154,12 +137,12 @@ impl Statement {
     fn resource_matches(&self, resource: Option<&str>) -> bool {
         let resource = resource.unwrap_or("*");
         match &self.resources {
-            ResourceMatch::Resource(patterns) => patterns
-                .iter()
-                .any(|pattern| wildcard_matches(pattern, resource, false)),
-            ResourceMatch::NotResource(patterns) => !patterns
-                .iter()
-                .any(|pattern| wildcard_matches(pattern, resource, false)),
+            ResourceMatch::Resource(patterns) => {
+                patterns.iter().any(|pattern| wildcard_matches(pattern, resource, false))
+            }
+            ResourceMatch::NotResource(patterns) => {
+                !patterns.iter().any(|pattern| wildcard_matches(pattern, resource, false))
+            }
         }
     }
 }
@@ -167,16 +150,10 @@ impl Statement {
 fn check_elements(label: &str, object: &Map<String, Value>) -> Result<(), ScpError> {
     for key in object.keys() {
         if key == "Principal" || key == "NotPrincipal" {
-            return Err(ScpError::PrincipalNotAllowed {
-                statement: label.to_owned(),
-                element: key.clone(),
-            });
+            return Err(ScpError::PrincipalNotAllowed { statement: label.to_owned(), element: key.clone() });
         }
         if !STATEMENT_ELEMENTS.contains(&key.as_str()) {
-            return Err(ScpError::UnknownElement {
-                statement: Some(label.to_owned()),
-                element: key.clone(),
-            });
+            return Err(ScpError::UnknownElement { statement: Some(label.to_owned()), element: key.clone() });
         }
     }
     Ok(())
@@ -184,16 +161,10 @@ fn check_elements(label: &str, object: &Map<String, Value>) -> Result<(), ScpErr
 
 fn parse_effect(label: &str, object: &Map<String, Value>) -> Result<Effect, ScpError> {
     match object.get("Effect") {
-        None => Err(ScpError::MissingElement {
-            statement: label.to_owned(),
-            element: "Effect",
-        }),
+        None => Err(ScpError::MissingElement { statement: label.to_owned(), element: "Effect" }),
         Some(Value::String(effect)) if effect == "Deny" => Ok(Effect::Deny),
         Some(Value::String(effect)) if effect == "Allow" => Ok(Effect::Allow),
-        Some(other) => Err(ScpError::InvalidEffect {
-            statement: label.to_owned(),
-            effect: other.to_string(),
-        }),
+        Some(other) => Err(ScpError::InvalidEffect { statement: label.to_owned(), effect: other.to_string() }),
     }
 }
 
@@ -207,30 +178,16 @@ fn pick<'a>(
     match (object.get(first), object.get(second)) {
         (Some(value), None) => Ok((first, value)),
         (None, Some(value)) => Ok((second, value)),
-        (Some(_), Some(_)) => Err(ScpError::ConflictingElements {
-            statement: label.to_owned(),
-            first,
-            second,
-        }),
-        (None, None) => Err(ScpError::MissingElement {
-            statement: label.to_owned(),
-            element: first,
-        }),
+        (Some(_), Some(_)) => Err(ScpError::ConflictingElements { statement: label.to_owned(), first, second }),
+        (None, None) => Err(ScpError::MissingElement { statement: label.to_owned(), element: first }),
     }
 }
 
-fn action_patterns(
-    label: &str,
-    element: &str,
-    value: &Value,
-) -> Result<Vec<ActionPattern>, ScpError> {
+fn action_patterns(label: &str, element: &str, value: &Value) -> Result<Vec<ActionPattern>, ScpError> {
     strings(label, element, value)?
         .iter()
         .map(|text| {
-            ActionPattern::parse(text).map_err(|source| ScpError::InvalidAction {
-                statement: label.to_owned(),
-                source,
-            })
+            ActionPattern::parse(text).map_err(|source| ScpError::InvalidAction { statement: label.to_owned(), source })
         })
         .collect()
 }
@@ -242,10 +199,7 @@ fn strings(label: &str, element: &str, value: &Value) -> Result<Vec<String>, Scp
         element: element.to_owned(),
         expected: "a string or an array of strings",
     };
-    let empty = || ScpError::EmptyElement {
-        statement: label.to_owned(),
-        element: element.to_owned(),
-    };
+    let empty = || ScpError::EmptyElement { statement: label.to_owned(), element: element.to_owned() };
 
     let texts: Vec<String> = match value {
         Value::String(text) => vec![text.clone()],
@@ -288,21 +242,15 @@ mod tests {
 
     #[test]
     fn action_list_matches_any() {
-        let deny = statement(
-            json!({"Effect": "Deny", "Action": ["s3:Delete*", "sqs:DeleteQueue"], "Resource": "*"}),
-        );
-        assert!(
-            deny.denial(&request("s3:DeleteObject", Some("arn:aws:s3:::b/k")))
-                .is_some()
-        );
+        let deny = statement(json!({"Effect": "Deny", "Action": ["s3:Delete*", "sqs:DeleteQueue"], "Resource": "*"}));
+        assert!(deny.denial(&request("s3:DeleteObject", Some("arn:aws:s3:::b/k"))).is_some());
         assert!(deny.denial(&request("sqs:DeleteQueue", None)).is_some());
         assert!(deny.denial(&request("s3:GetObject", None)).is_none());
     }
 
     #[test]
     fn not_action_matches_the_rest() {
-        let deny =
-            statement(json!({"Effect": "Deny", "NotAction": ["iam:*", "sts:*"], "Resource": "*"}));
+        let deny = statement(json!({"Effect": "Deny", "NotAction": ["iam:*", "sts:*"], "Resource": "*"}));
         assert!(deny.denial(&request("s3:GetObject", None)).is_some());
         assert!(deny.denial(&request("iam:CreateUser", None)).is_none());
     }
@@ -317,21 +265,10 @@ mod tests {
 
     #[test]
     fn resource_patterns_match_arns() {
-        let deny = statement(
-            json!({"Effect": "Deny", "Action": "s3:*", "Resource": "arn:aws:s3:::secret/*"}),
-        );
-        assert!(
-            deny.denial(&request("s3:GetObject", Some("arn:aws:s3:::secret/a")))
-                .is_some()
-        );
-        assert!(
-            deny.denial(&request("s3:GetObject", Some("arn:aws:s3:::public/a")))
-                .is_none()
-        );
-        assert!(
-            deny.denial(&request("s3:GetObject", Some("arn:aws:s3:::SECRET/a")))
-                .is_none()
-        );
+        let deny = statement(json!({"Effect": "Deny", "Action": "s3:*", "Resource": "arn:aws:s3:::secret/*"}));
+        assert!(deny.denial(&request("s3:GetObject", Some("arn:aws:s3:::secret/a"))).is_some());
+        assert!(deny.denial(&request("s3:GetObject", Some("arn:aws:s3:::public/a"))).is_none());
+        assert!(deny.denial(&request("s3:GetObject", Some("arn:aws:s3:::SECRET/a"))).is_none());
         assert!(deny.denial(&request("s3:ListBuckets", None)).is_none());
     }
 
@@ -340,14 +277,8 @@ mod tests {
         let deny = statement(
             json!({"Effect": "Deny", "Action": "s3:*", "NotResource": ["arn:aws:s3:::public", "arn:aws:s3:::public/*"]}),
         );
-        assert!(
-            deny.denial(&request("s3:GetObject", Some("arn:aws:s3:::other/a")))
-                .is_some()
-        );
-        assert!(
-            deny.denial(&request("s3:GetObject", Some("arn:aws:s3:::public/a")))
-                .is_none()
-        );
+        assert!(deny.denial(&request("s3:GetObject", Some("arn:aws:s3:::other/a"))).is_some());
+        assert!(deny.denial(&request("s3:GetObject", Some("arn:aws:s3:::public/a"))).is_none());
         assert!(deny.denial(&request("s3:ListBuckets", None)).is_some());
     }
 
@@ -362,26 +293,17 @@ mod tests {
     #[test]
     fn label_prefers_sid() {
         assert_eq!(
-            statement(
-                json!({"Sid": "NoDeletes", "Effect": "Deny", "Action": "*", "Resource": "*"})
-            )
-            .label,
+            statement(json!({"Sid": "NoDeletes", "Effect": "Deny", "Action": "*", "Resource": "*"})).label,
             "NoDeletes"
         );
-        assert_eq!(
-            statement(json!({"Effect": "Deny", "Action": "*", "Resource": "*"})).label,
-            "statement 1"
-        );
+        assert_eq!(statement(json!({"Effect": "Deny", "Action": "*", "Resource": "*"})).label, "statement 1");
     }
 
     #[test]
     fn denial_explains_match() {
         let deny = statement(json!({"Effect": "Deny", "Action": "s3:Delete*", "Resource": "*"}));
         let reason = deny.denial(&request("s3:DeleteBucket", Some("arn:aws:s3:::b")));
-        assert_eq!(
-            reason.as_deref(),
-            Some("s3:DeleteBucket matches Action s3:Delete*")
-        );
+        assert_eq!(reason.as_deref(), Some("s3:DeleteBucket matches Action s3:Delete*"));
     }
 
     #[test]
@@ -389,60 +311,21 @@ mod tests {
         let cases = [
             (json!("Deny"), "WrongType"),
             (json!({"Action": "*", "Resource": "*"}), "MissingElement"),
-            (
-                json!({"Effect": "deny", "Action": "*", "Resource": "*"}),
-                "InvalidEffect",
-            ),
-            (
-                json!({"Effect": true, "Action": "*", "Resource": "*"}),
-                "InvalidEffect",
-            ),
+            (json!({"Effect": "deny", "Action": "*", "Resource": "*"}), "InvalidEffect"),
+            (json!({"Effect": true, "Action": "*", "Resource": "*"}), "InvalidEffect"),
             (json!({"Effect": "Deny", "Resource": "*"}), "MissingElement"),
             (json!({"Effect": "Deny", "Action": "*"}), "MissingElement"),
-            (
-                json!({"Effect": "Deny", "Action": "*", "NotAction": "s3:*", "Resource": "*"}),
-                "ConflictingElements",
-            ),
-            (
-                json!({"Effect": "Deny", "Action": "*", "Resource": "*", "NotResource": "x"}),
-                "ConflictingElements",
-            ),
-            (
-                json!({"Effect": "Deny", "Action": [], "Resource": "*"}),
-                "EmptyElement",
-            ),
-            (
-                json!({"Effect": "Deny", "Action": [""], "Resource": "*"}),
-                "EmptyElement",
-            ),
-            (
-                json!({"Effect": "Deny", "Action": 5, "Resource": "*"}),
-                "WrongType",
-            ),
-            (
-                json!({"Effect": "Deny", "Action": ["s3:*", 5], "Resource": "*"}),
-                "WrongType",
-            ),
-            (
-                json!({"Effect": "Deny", "Action": "GetObject", "Resource": "*"}),
-                "InvalidAction",
-            ),
-            (
-                json!({"Effect": "Deny", "Action": "*", "Resource": "*", "Principal": "*"}),
-                "PrincipalNotAllowed",
-            ),
-            (
-                json!({"Effect": "Deny", "Action": "*", "Resource": "*", "Extra": 1}),
-                "UnknownElement",
-            ),
-            (
-                json!({"Sid": 5, "Effect": "Deny", "Action": "*", "Resource": "*"}),
-                "WrongType",
-            ),
-            (
-                json!({"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": []}),
-                "WrongType",
-            ),
+            (json!({"Effect": "Deny", "Action": "*", "NotAction": "s3:*", "Resource": "*"}), "ConflictingElements"),
+            (json!({"Effect": "Deny", "Action": "*", "Resource": "*", "NotResource": "x"}), "ConflictingElements"),
+            (json!({"Effect": "Deny", "Action": [], "Resource": "*"}), "EmptyElement"),
+            (json!({"Effect": "Deny", "Action": [""], "Resource": "*"}), "EmptyElement"),
+            (json!({"Effect": "Deny", "Action": 5, "Resource": "*"}), "WrongType"),
+            (json!({"Effect": "Deny", "Action": ["s3:*", 5], "Resource": "*"}), "WrongType"),
+            (json!({"Effect": "Deny", "Action": "GetObject", "Resource": "*"}), "InvalidAction"),
+            (json!({"Effect": "Deny", "Action": "*", "Resource": "*", "Principal": "*"}), "PrincipalNotAllowed"),
+            (json!({"Effect": "Deny", "Action": "*", "Resource": "*", "Extra": 1}), "UnknownElement"),
+            (json!({"Sid": 5, "Effect": "Deny", "Action": "*", "Resource": "*"}), "WrongType"),
+            (json!({"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": []}), "WrongType"),
         ];
         for (value, expected) in cases {
             let error = match Statement::parse(0, &value) {
@@ -450,10 +333,7 @@ mod tests {
                 Err(error) => error,
             };
             let variant = format!("{error:?}");
-            assert!(
-                variant.starts_with(expected),
-                "{value} gave {variant}, expected {expected}"
-            );
+            assert!(variant.starts_with(expected), "{value} gave {variant}, expected {expected}");
         }
     }
 }

@@ -48,24 +48,13 @@ fn shared_deny_expensive() -> Option<String> {
 /// Checks the behaviour the deny-expensive policy must have.
 fn check_deny_expensive(policy: &ServiceControlPolicy) {
     let redshift = request("redshift:CreateCluster", Some("us-east-1"), &[]);
-    assert_eq!(
-        denying_statement(policy, &redshift),
-        None,
-        "redshift:CreateCluster carries no instance type"
-    );
+    assert_eq!(denying_statement(policy, &redshift), None, "redshift:CreateCluster carries no instance type");
 
     let notebook = request("sagemaker:CreateNotebookInstance", Some("us-west-2"), &[]);
-    assert_eq!(
-        denying_statement(policy, &notebook),
-        None,
-        "sagemaker carries no ec2:InstanceType"
-    );
+    assert_eq!(denying_statement(policy, &notebook), None, "sagemaker carries no ec2:InstanceType");
 
     let large = request("ec2:RunInstances", Some("us-east-1"), &["t3.large"]);
-    assert_eq!(
-        denying_statement(policy, &large).as_deref(),
-        Some("DenyExpensiveServices")
-    );
+    assert_eq!(denying_statement(policy, &large).as_deref(), Some("DenyExpensiveServices"));
 
     let micro = request("ec2:RunInstances", Some("us-east-1"), &["t3.micro"]);
     assert_eq!(denying_statement(policy, &micro), None);
@@ -73,29 +62,13 @@ fn check_deny_expensive(policy: &ServiceControlPolicy) {
     let small = request("ec2:RunInstances", Some("us-west-2"), &["t3.small"]);
     assert_eq!(denying_statement(policy, &small), None);
 
-    let mixed = request(
-        "ec2:RunInstances",
-        Some("us-east-1"),
-        &["t3.micro", "m5.large"],
-    );
-    assert_eq!(
-        denying_statement(policy, &mixed).as_deref(),
-        Some("DenyExpensiveServices")
-    );
+    let mixed = request("ec2:RunInstances", Some("us-east-1"), &["t3.micro", "m5.large"]);
+    assert_eq!(denying_statement(policy, &mixed).as_deref(), Some("DenyExpensiveServices"));
 
     let untyped = request("ec2:RunInstances", Some("us-east-1"), &[]);
-    assert_eq!(
-        denying_statement(policy, &untyped),
-        None,
-        "ForAnyValue over no values is false"
-    );
+    assert_eq!(denying_statement(policy, &untyped), None, "ForAnyValue over no values is false");
 
-    for action in [
-        "s3:GetObject",
-        "ec2:RunInstances",
-        "redshift:CreateCluster",
-        "dynamodb:PutItem",
-    ] {
+    for action in ["s3:GetObject", "ec2:RunInstances", "redshift:CreateCluster", "dynamodb:PutItem"] {
         let europe = request(action, Some("eu-west-1"), &["t3.micro"]);
         assert_eq!(
             denying_statement(policy, &europe).as_deref(),
@@ -147,10 +120,7 @@ fn deny_expensive_reasons() {
 
     let europe = request("s3:GetObject", Some("eu-west-1"), &[]);
     let (_, reason) = policy.evaluate(&europe).unwrap_or_default();
-    assert_eq!(
-        reason,
-        "s3:GetObject matches Action *, and StringNotEquals on aws:RequestedRegion holds for eu-west-1"
-    );
+    assert_eq!(reason, "s3:GetObject matches Action *, and StringNotEquals on aws:RequestedRegion holds for eu-west-1");
 }
 
 #[test]
@@ -172,14 +142,8 @@ fn single_statement_object() {
         r#"{"Version": "2012-10-17", "Statement": {"Effect": "Deny", "Action": "s3:Delete*", "Resource": "*"}}"#,
     );
     let delete = request("s3:DeleteObject", Some("us-east-1"), &[]);
-    assert_eq!(
-        denying_statement(&policy, &delete).as_deref(),
-        Some("statement 1")
-    );
-    assert_eq!(
-        denying_statement(&policy, &request("s3:GetObject", Some("us-east-1"), &[])),
-        None
-    );
+    assert_eq!(denying_statement(&policy, &delete).as_deref(), Some("statement 1"));
+    assert_eq!(denying_statement(&policy, &request("s3:GetObject", Some("us-east-1"), &[])), None);
 }
 
 #[test]
@@ -190,14 +154,8 @@ fn first_denying_statement_wins() {
             {"Sid": "Second", "Effect": "Deny", "Action": "s3:*", "Resource": "*"}
         ]}"#,
     );
-    assert_eq!(
-        denying_statement(&policy, &request("s3:PutObject", None, &[])).as_deref(),
-        Some("First")
-    );
-    assert_eq!(
-        denying_statement(&policy, &request("s3:GetObject", None, &[])).as_deref(),
-        Some("Second")
-    );
+    assert_eq!(denying_statement(&policy, &request("s3:PutObject", None, &[])).as_deref(), Some("First"));
+    assert_eq!(denying_statement(&policy, &request("s3:GetObject", None, &[])).as_deref(), Some("Second"));
 }
 
 #[test]
@@ -208,14 +166,8 @@ fn allow_statements_are_ignored() {
             {"Sid": "NoIam", "Effect": "Deny", "Action": "iam:*", "Resource": "*"}
         ]}"#,
     );
-    assert_eq!(
-        denying_statement(&policy, &request("s3:GetObject", None, &[])),
-        None
-    );
-    assert_eq!(
-        denying_statement(&policy, &request("iam:CreateUser", None, &[])).as_deref(),
-        Some("NoIam")
-    );
+    assert_eq!(denying_statement(&policy, &request("s3:GetObject", None, &[])), None);
+    assert_eq!(denying_statement(&policy, &request("iam:CreateUser", None, &[])).as_deref(), Some("NoIam"));
     assert_eq!(
         policy.warnings(),
         [
@@ -238,18 +190,12 @@ fn not_action_region_policy() {
             "NotAction": ["iam:*", "sts:*", "organizations:*"], "Resource": "*",
             "Condition": {"StringNotEquals": {"aws:RequestedRegion": "eu-central-1"}}}}"#,
     );
-    assert_eq!(
-        denying_statement(&policy, &request("iam:CreateUser", Some("us-east-1"), &[])),
-        None
-    );
+    assert_eq!(denying_statement(&policy, &request("iam:CreateUser", Some("us-east-1"), &[])), None);
     assert_eq!(
         denying_statement(&policy, &request("s3:PutObject", Some("us-east-1"), &[])).as_deref(),
         Some("RegionLock")
     );
-    assert_eq!(
-        denying_statement(&policy, &request("s3:PutObject", Some("eu-central-1"), &[])),
-        None
-    );
+    assert_eq!(denying_statement(&policy, &request("s3:PutObject", Some("eu-central-1"), &[])), None);
 }
 
 #[test]
@@ -258,18 +204,9 @@ fn if_exists_denies_regionless_requests() {
         r#"{"Version": "2012-10-17", "Statement": {"Sid": "Europe", "Effect": "Deny", "Action": "*", "Resource": "*",
             "Condition": {"StringEqualsIfExists": {"aws:RequestedRegion": "eu-west-1"}}}}"#,
     );
-    assert_eq!(
-        denying_statement(&policy, &request("s3:GetObject", None, &[])).as_deref(),
-        Some("Europe")
-    );
-    assert_eq!(
-        denying_statement(&policy, &request("s3:GetObject", Some("eu-west-1"), &[])).as_deref(),
-        Some("Europe")
-    );
-    assert_eq!(
-        denying_statement(&policy, &request("s3:GetObject", Some("us-east-1"), &[])),
-        None
-    );
+    assert_eq!(denying_statement(&policy, &request("s3:GetObject", None, &[])).as_deref(), Some("Europe"));
+    assert_eq!(denying_statement(&policy, &request("s3:GetObject", Some("eu-west-1"), &[])).as_deref(), Some("Europe"));
+    assert_eq!(denying_statement(&policy, &request("s3:GetObject", Some("us-east-1"), &[])), None);
 }
 
 #[test]
@@ -278,14 +215,8 @@ fn plain_positive_spares_regionless_requests() {
         r#"{"Version": "2012-10-17", "Statement": {"Sid": "Europe", "Effect": "Deny", "Action": "*", "Resource": "*",
             "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}}}"#,
     );
-    assert_eq!(
-        denying_statement(&policy, &request("s3:GetObject", None, &[])),
-        None
-    );
-    assert_eq!(
-        denying_statement(&policy, &request("s3:GetObject", Some("eu-west-1"), &[])).as_deref(),
-        Some("Europe")
-    );
+    assert_eq!(denying_statement(&policy, &request("s3:GetObject", None, &[])), None);
+    assert_eq!(denying_statement(&policy, &request("s3:GetObject", Some("eu-west-1"), &[])).as_deref(), Some("Europe"));
 }
 
 #[test]
@@ -298,10 +229,7 @@ fn several_conditions_must_all_hold() {
             }}}"#,
     );
     let big_eu = request("ec2:RunInstances", Some("eu-west-1"), &["p4d.24xlarge"]);
-    assert_eq!(
-        denying_statement(&policy, &big_eu).as_deref(),
-        Some("BigInEurope")
-    );
+    assert_eq!(denying_statement(&policy, &big_eu).as_deref(), Some("BigInEurope"));
     let small_eu = request("ec2:RunInstances", Some("eu-west-1"), &["t3.micro"]);
     assert_eq!(denying_statement(&policy, &small_eu), None);
     let big_us = request("ec2:RunInstances", Some("us-east-1"), &["p4d.24xlarge"]);
@@ -315,16 +243,11 @@ fn plain_negated_instance_type_warns() {
             "Resource": "*", "Condition": {"StringNotLike": {"ec2:InstanceType": "t3.*"}}}}"#,
     );
     let redshift = request("redshift:CreateCluster", Some("us-east-1"), &[]);
-    assert_eq!(
-        denying_statement(&policy, &redshift).as_deref(),
-        Some("Cheap")
-    );
+    assert_eq!(denying_statement(&policy, &redshift).as_deref(), Some("Cheap"));
     assert_eq!(
         policy.warnings(),
-        [
-            "Cheap: StringNotLike on ec2:InstanceType is true for a request that names no instance type, so it does not \
-          restrict redshift:*. The statement denies those requests whenever its other conditions hold"
-        ]
+        ["Cheap: StringNotLike on ec2:InstanceType is true for a request that names no instance type, so it does not \
+          restrict redshift:*. The statement denies those requests whenever its other conditions hold"]
     );
 }
 
@@ -354,17 +277,9 @@ fn other_warnings_are_listed() {
     );
     let warnings = policy.warnings();
     assert_eq!(warnings.len(), 4, "{warnings:#?}");
-    assert!(
-        warnings[0].contains("no Version element"),
-        "{}",
-        warnings[0]
-    );
+    assert!(warnings[0].contains("no Version element"), "{}", warnings[0]);
     assert!(warnings[1].contains("policy variable"), "{}", warnings[1]);
-    assert!(
-        warnings[2].contains("more than one statement"),
-        "{}",
-        warnings[2]
-    );
+    assert!(warnings[2].contains("more than one statement"), "{}", warnings[2]);
     assert!(warnings[3].contains("set qualifier"), "{}", warnings[3]);
 }
 
@@ -375,18 +290,9 @@ fn invalid_documents_are_rejected() {
         ("[]", "WrongType"),
         (r#"{"Version": "2012-10-17"}"#, "MissingElement"),
         (r#"{"Statement": []}"#, "EmptyElement"),
-        (
-            r#"{"Version": "2020-01-01", "Statement": []}"#,
-            "UnsupportedVersion",
-        ),
-        (
-            r#"{"Version": 2012, "Statement": []}"#,
-            "UnsupportedVersion",
-        ),
-        (
-            r#"{"Id": 5, "Statement": {"Effect": "Deny", "Action": "*", "Resource": "*"}}"#,
-            "WrongType",
-        ),
+        (r#"{"Version": "2020-01-01", "Statement": []}"#, "UnsupportedVersion"),
+        (r#"{"Version": 2012, "Statement": []}"#, "UnsupportedVersion"),
+        (r#"{"Id": 5, "Statement": {"Effect": "Deny", "Action": "*", "Resource": "*"}}"#, "WrongType"),
         (r#"{"statement": []}"#, "UnknownElement"),
         (r#"{"Statement": [5]}"#, "WrongType"),
         (
@@ -404,10 +310,7 @@ fn invalid_documents_are_rejected() {
             Err(error) => error,
         };
         let variant = format!("{error:?}");
-        assert!(
-            variant.starts_with(expected),
-            "{json} gave {variant}, expected {expected}"
-        );
+        assert!(variant.starts_with(expected), "{json} gave {variant}, expected {expected}");
     }
 }
 
@@ -424,12 +327,6 @@ fn json_error_has_position() {
 fn unsupported_key_message_names_key() {
     let json = r#"{"Statement": {"Sid": "Tags", "Effect": "Deny", "Action": "*", "Resource": "*",
         "Condition": {"StringEquals": {"aws:PrincipalTag/team": "x"}}}}"#;
-    let message = ServiceControlPolicy::parse(json)
-        .err()
-        .map(|error| error.to_string())
-        .unwrap_or_default();
-    assert!(
-        message.contains("\"aws:PrincipalTag/team\" in Tags"),
-        "{message}"
-    );
+    let message = ServiceControlPolicy::parse(json).err().map(|error| error.to_string()).unwrap_or_default();
+    assert!(message.contains("\"aws:PrincipalTag/team\" in Tags"), "{message}");
 }

@@ -44,10 +44,7 @@ pub(super) fn collect(version: Option<&str>, statements: &[Statement]) -> Vec<St
 
     for (index, statement) in statements.iter().enumerate() {
         // Warn once per label, at its second use.
-        let earlier_uses = statements[..index]
-            .iter()
-            .filter(|earlier| earlier.label == statement.label)
-            .count();
+        let earlier_uses = statements[..index].iter().filter(|earlier| earlier.label == statement.label).count();
         if earlier_uses == 1 {
             warnings.push(format!(
                 "{} labels more than one statement, so a decision that names it is ambiguous. Give each statement its own Sid",
@@ -86,10 +83,7 @@ fn variable_warnings(statement: &Statement, warnings: &mut Vec<String>) {
     let resources = match &statement.resources {
         ResourceMatch::Resource(patterns) | ResourceMatch::NotResource(patterns) => patterns,
     };
-    let condition_values = statement
-        .conditions
-        .iter()
-        .flat_map(|condition| condition.values.iter());
+    let condition_values = statement.conditions.iter().flat_map(|condition| condition.values.iter());
     for value in resources.iter().chain(condition_values) {
         if value.contains("${") {
             warnings.push(format!(
@@ -102,11 +96,7 @@ fn variable_warnings(statement: &Statement, warnings: &mut Vec<String>) {
 
 /// Warns when an `ec2:InstanceType` condition is decided for some of the
 /// statement's actions only by whether the request names an instance type.
-fn instance_type_warnings(
-    statement: &Statement,
-    condition: &Condition,
-    warnings: &mut Vec<String>,
-) {
+fn instance_type_warnings(statement: &Statement, condition: &Condition, warnings: &mut Vec<String>) {
     let mut without: Vec<String> = Vec::new();
     let mut mixed: Vec<String> = Vec::new();
     let mut with: Vec<String> = Vec::new();
@@ -174,9 +164,7 @@ fn reach(pattern: &ActionPattern) -> Reach {
     if !wildcard_matches(service, "ec2", true) {
         return Reach::WithoutInstanceType;
     }
-    let covers_carrier = INSTANCE_TYPE_ACTIONS
-        .iter()
-        .any(|action| pattern.matches(action));
+    let covers_carrier = INSTANCE_TYPE_ACTIONS.iter().any(|action| pattern.matches(action));
     if !covers_carrier {
         return Reach::WithoutInstanceType;
     }
@@ -201,12 +189,7 @@ mod tests {
 
     #[test]
     fn join_with_or_lists() {
-        let items = |texts: &[&str]| {
-            texts
-                .iter()
-                .map(|&text| text.to_owned())
-                .collect::<Vec<_>>()
-        };
+        let items = |texts: &[&str]| texts.iter().map(|&text| text.to_owned()).collect::<Vec<_>>();
         assert_eq!(join_with_or(&items(&[])), "");
         assert_eq!(join_with_or(&items(&["a"])), "a");
         assert_eq!(join_with_or(&items(&["a", "b"])), "a or b");
@@ -216,14 +199,8 @@ mod tests {
     #[test]
     fn reach_of_other_services() {
         assert_eq!(reach(&pattern("redshift:*")), Reach::WithoutInstanceType);
-        assert_eq!(
-            reach(&pattern("sagemaker:CreateNotebookInstance")),
-            Reach::WithoutInstanceType
-        );
-        assert_eq!(
-            reach(&pattern("ec2:DescribeInstances")),
-            Reach::WithoutInstanceType
-        );
+        assert_eq!(reach(&pattern("sagemaker:CreateNotebookInstance")), Reach::WithoutInstanceType);
+        assert_eq!(reach(&pattern("ec2:DescribeInstances")), Reach::WithoutInstanceType);
         assert_eq!(reach(&pattern("ec2:Describe*")), Reach::WithoutInstanceType);
     }
 
