@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: builds Cordon and its guest tools, then runs real tool components in the sandbox against real files
-# and shows how each call ended, including the calls the sandbox stops.
+# and shows how each call ended, including the calls the sandbox stops. Part 2 runs an agent scenario against real
+# cloud emulators; part 3 serves the tools over MCP to the official Python MCP SDK.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -127,6 +128,11 @@ show 0 "$cordon" run "${cloud[@]}" --workspace "$demo/out" "$guests/http-probe.w
 step "refused action: a tool tries to delete the uploaded report (the policy denies s3:Delete*)" \
     cordon run s3.wasm -- rm cordon-reports report.md
 show 1 "$cordon" run "${cloud[@]}" --workspace "$demo/out" "$guests/s3.wasm" -- rm cordon-reports report.md
+
+printf '\n\033[1m== Part 3: an agent runtime calls the sandboxed tools over MCP\033[0m\n'
+echo '$ cordon serve --tools tools.toml --workspace .   (driven by the official Python MCP SDK)'
+scripts/setup-mcp-client.sh >/dev/null
+show 0 .build/mcp-venv/bin/python scripts/mcp-agent.py "$cordon" "$repo/tools.toml" "$repo"
 
 if [ "$unexpected" -ne 0 ]; then
     echo "demo: $unexpected step(s) ended with an unexpected exit status" >&2

@@ -63,7 +63,9 @@ dotdot_case!(dotdot_depth_twelve_refused, 12);
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dotdot_through_mount_path_refused() {
     let fixture = Fixture::new();
-    let outcome = attack("probe-read", workspace_policy(&fixture, "read-only"), strings(&["/workspace/../outside/secret.txt"])).await;
+    let outcome =
+        attack("probe-read", workspace_policy(&fixture, "read-only"), strings(&["/workspace/../outside/secret.txt"]))
+            .await;
     assert_refused(&outcome, 1, Some("PermissionDenied"));
 }
 
@@ -78,7 +80,8 @@ async fn dotdot_after_descent_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dotdot_write_out_refused() {
     let fixture = Fixture::new();
-    let outcome = attack("probe-write", workspace_policy(&fixture, "read-write"), strings(&["../outside/planted.txt"])).await;
+    let outcome =
+        attack("probe-write", workspace_policy(&fixture, "read-write"), strings(&["../outside/planted.txt"])).await;
     assert_refused(&outcome, 1, None);
     assert!(!fixture.outside().join("planted.txt").exists());
 }
@@ -95,7 +98,8 @@ async fn absolute_etc_passwd_absent() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn absolute_proc_environ_absent() {
     let fixture = Fixture::new();
-    let outcome = attack("probe-read", policy_without_cwd(&fixture, "read-only"), strings(&["/proc/self/environ"])).await;
+    let outcome =
+        attack("probe-read", policy_without_cwd(&fixture, "read-only"), strings(&["/proc/self/environ"])).await;
     assert_refused(&outcome, 1, None);
 }
 
@@ -117,7 +121,8 @@ async fn absolute_root_listing_absent() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn absolute_write_to_tmp_refused() {
     let fixture = Fixture::new();
-    let outcome = attack("probe-write", policy_without_cwd(&fixture, "read-write"), strings(&["/tmp/cordon-planted.txt"])).await;
+    let outcome =
+        attack("probe-write", policy_without_cwd(&fixture, "read-write"), strings(&["/tmp/cordon-planted.txt"])).await;
     assert_refused(&outcome, 1, None);
     assert!(!std::path::Path::new("/tmp/cordon-planted.txt").exists());
 }
@@ -144,7 +149,12 @@ async fn planted_relative_symlink_refused() {
 async fn planted_directory_symlink_refused() {
     let fixture = Fixture::new();
     std::os::unix::fs::symlink(fixture.outside(), fixture.workspace().join("dir")).unwrap();
-    let outcome = attack("probe-read", workspace_policy(&fixture, "read-only"), strings(&["/workspace/dir/secret.txt", "/workspace/dir"])).await;
+    let outcome = attack(
+        "probe-read",
+        workspace_policy(&fixture, "read-only"),
+        strings(&["/workspace/dir/secret.txt", "/workspace/dir"]),
+    )
+    .await;
     assert_refused(&outcome, 2, None);
 }
 
@@ -171,14 +181,16 @@ async fn write_through_planted_symlink_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn read_only_create_refused() {
     let fixture = Fixture::new();
-    let outcome = attack("probe-write", workspace_policy(&fixture, "read-only"), strings(&["/workspace/new.txt"])).await;
+    let outcome =
+        attack("probe-write", workspace_policy(&fixture, "read-only"), strings(&["/workspace/new.txt"])).await;
     assert_refused(&outcome, 1, Some("PermissionDenied"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn read_only_overwrite_refused() {
     let fixture = Fixture::new();
-    let outcome = attack("probe-write", workspace_policy(&fixture, "read-only"), strings(&["/workspace/notes.txt"])).await;
+    let outcome =
+        attack("probe-write", workspace_policy(&fixture, "read-only"), strings(&["/workspace/notes.txt"])).await;
     assert_refused(&outcome, 1, None);
     assert_eq!(fixture.read("workspace/notes.txt"), "alpha\nbeta fuel\ngamma\n");
 }
@@ -193,7 +205,12 @@ async fn read_only_mkdir_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn read_only_remove_refused() {
     let fixture = Fixture::new();
-    let outcome = attack("probe-remove", workspace_policy(&fixture, "read-only"), strings(&["/workspace/notes.txt", "/workspace/src"])).await;
+    let outcome = attack(
+        "probe-remove",
+        workspace_policy(&fixture, "read-only"),
+        strings(&["/workspace/notes.txt", "/workspace/src"]),
+    )
+    .await;
     assert_refused(&outcome, 2, None);
     assert!(fixture.workspace().join("src/main.rs").is_file());
 }
@@ -201,7 +218,12 @@ async fn read_only_remove_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn read_only_rename_refused() {
     let fixture = Fixture::new();
-    let outcome = attack("probe-rename", workspace_policy(&fixture, "read-only"), strings(&["/workspace/notes.txt", "/workspace/moved.txt"])).await;
+    let outcome = attack(
+        "probe-rename",
+        workspace_policy(&fixture, "read-only"),
+        strings(&["/workspace/notes.txt", "/workspace/moved.txt"]),
+    )
+    .await;
     assert_refused(&outcome, 1, None);
 }
 
@@ -210,8 +232,14 @@ async fn rename_from_read_only_refused() {
     // Moving a file between two read-write mounts is within what the policy grants; moving one out of a read-only
     // mount would change it, so it is refused.
     let fixture = Fixture::new();
-    let text = "[[fs]]\nhost = \".\"\nguest = \"/workspace\"\naccess = \"read-only\"\n[scratch]\nguest = \"/scratch\"\n";
-    let outcome = attack("probe-rename", policy(text, &fixture.workspace()), strings(&["/workspace/notes.txt", "/scratch/notes.txt"])).await;
+    let text =
+        "[[fs]]\nhost = \".\"\nguest = \"/workspace\"\naccess = \"read-only\"\n[scratch]\nguest = \"/scratch\"\n";
+    let outcome = attack(
+        "probe-rename",
+        policy(text, &fixture.workspace()),
+        strings(&["/workspace/notes.txt", "/scratch/notes.txt"]),
+    )
+    .await;
     assert_refused(&outcome, 1, None);
     assert!(fixture.workspace().join("notes.txt").is_file());
 }
@@ -219,7 +247,12 @@ async fn rename_from_read_only_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rename_out_of_mount_refused() {
     let fixture = Fixture::new();
-    let outcome = attack("probe-rename", workspace_policy(&fixture, "read-write"), strings(&["/workspace/notes.txt", "/workspace/../stolen.txt"])).await;
+    let outcome = attack(
+        "probe-rename",
+        workspace_policy(&fixture, "read-write"),
+        strings(&["/workspace/notes.txt", "/workspace/../stolen.txt"]),
+    )
+    .await;
     assert_refused(&outcome, 1, None);
 }
 
@@ -237,7 +270,8 @@ async fn guest_hard_link_out_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hard_link_from_read_only_refused() {
     let fixture = Fixture::new();
-    let text = "[[fs]]\nhost = \".\"\nguest = \"/workspace\"\naccess = \"read-only\"\n[scratch]\nguest = \"/scratch\"\n";
+    let text =
+        "[[fs]]\nhost = \".\"\nguest = \"/workspace\"\naccess = \"read-only\"\n[scratch]\nguest = \"/scratch\"\n";
     let args = strings(&["/workspace/notes.txt", "/scratch/writable.txt"]);
     let outcome = attack("probe-link", policy(text, &fixture.workspace()), args).await;
     assert_refused(&outcome, 1, Some("PermissionDenied"));
@@ -256,7 +290,9 @@ async fn guest_symlink_out_unreadable() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn guest_absolute_symlink_refused() {
     let fixture = Fixture::new();
-    let outcome = attack("probe-symlink", workspace_policy(&fixture, "read-write"), strings(&["/etc/passwd", "/workspace/l"])).await;
+    let outcome =
+        attack("probe-symlink", workspace_policy(&fixture, "read-write"), strings(&["/etc/passwd", "/workspace/l"]))
+            .await;
     assert_refused(&outcome, 1, None);
 }
 
@@ -285,7 +321,8 @@ async fn symlink_swapped_mid_call_contained() {
             }
         })
     };
-    let outcome = attack("probe-race", workspace_policy(&fixture, "read-only"), strings(&["/workspace/flip", "20000"])).await;
+    let outcome =
+        attack("probe-race", workspace_policy(&fixture, "read-only"), strings(&["/workspace/flip", "20000"])).await;
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     swapper.join().unwrap();
 
@@ -443,7 +480,13 @@ async fn redirect_to_refused_host_stops() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forbidden_headers_are_rejected() {
     let server = CaptureServer::start(Reply::default()).await;
-    let args = strings(&["--header", "Connection: close", "--header", "Host: cordon-test.invalid", "http://s3.amazonaws.com/"]);
+    let args = strings(&[
+        "--header",
+        "Connection: close",
+        "--header",
+        "Host: cordon-test.invalid",
+        "http://s3.amazonaws.com/",
+    ]);
     let outcome = attack("http-probe", routed(&server, ""), args).await;
     let stdout = outcome.stdout_text();
     assert!(stdout.contains("err header Connection: Forbidden"), "stdout: {stdout}");
@@ -453,7 +496,13 @@ async fn forbidden_headers_are_rejected() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hop_by_hop_headers_not_forwarded() {
     let server = CaptureServer::start(Reply::default()).await;
-    let args = strings(&["--header", "Proxy-Authorization: Basic Z3Vlc3Q=", "--header", "Keep-Alive: timeout=600", "http://s3.amazonaws.com/"]);
+    let args = strings(&[
+        "--header",
+        "Proxy-Authorization: Basic Z3Vlc3Q=",
+        "--header",
+        "Keep-Alive: timeout=600",
+        "http://s3.amazonaws.com/",
+    ]);
     let outcome = attack("http-probe", routed(&server, ""), args).await;
     assert!(outcome.stdout_text().contains("status 200"), "stdout: {}", outcome.stdout_text());
     let head = server.requests()[0].head.to_ascii_lowercase();
@@ -556,7 +605,11 @@ async fn loop_with_host_calls_times_out() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn memory_bomb_stops_at_limit() {
     let outcome = attack("alloc-bomb", limits("memory = \"24 MiB\""), Vec::new()).await;
-    assert!(matches!(outcome.status, Status::MemoryLimit { limit, .. } if limit == 24 << 20), "status: {:?}", outcome.status);
+    assert!(
+        matches!(outcome.status, Status::MemoryLimit { limit, .. } if limit == 24 << 20),
+        "status: {:?}",
+        outcome.status
+    );
     assert!(outcome.peak_memory <= 24 << 20);
 }
 
@@ -575,7 +628,11 @@ async fn table_growth_stops_at_limit() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deep_recursion_traps() {
     let outcome = attack("recurse", limits(""), Vec::new()).await;
-    assert!(matches!(&outcome.status, Status::Trap { message, .. } if message.contains("call stack exhausted")), "status: {:?}", outcome.status);
+    assert!(
+        matches!(&outcome.status, Status::Trap { message, .. } if message.contains("call stack exhausted")),
+        "status: {:?}",
+        outcome.status
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -641,13 +698,17 @@ fn random_bytes_after_header_refused() {
 #[test]
 fn truncated_component_refused() {
     let bytes = std::fs::read(cordon_tests::guest_path("hello")).unwrap();
-    let error = cordon_tests::runtime().load_tool_bytes(std::path::Path::new("cut.wasm"), &bytes[..bytes.len() / 3]).unwrap_err();
+    let error = cordon_tests::runtime()
+        .load_tool_bytes(std::path::Path::new("cut.wasm"), &bytes[..bytes.len() / 3])
+        .unwrap_err();
     assert!(matches!(error, cordon_runtime::LoadError::Invalid { .. }), "error: {error}");
 }
 
 #[test]
 fn core_module_refused_by_name() {
-    let error = cordon_tests::runtime().load_tool_bytes(std::path::Path::new("core.wasm"), b"\0asm\x01\x00\x00\x00").unwrap_err();
+    let error = cordon_tests::runtime()
+        .load_tool_bytes(std::path::Path::new("core.wasm"), b"\0asm\x01\x00\x00\x00")
+        .unwrap_err();
     assert!(matches!(error, cordon_runtime::LoadError::CoreModule { .. }), "error: {error}");
 }
 
@@ -661,10 +722,10 @@ fn ungranted_import_refused_by_name() {
 }
 
 #[test]
-fn component_without_run_refused() {
+fn component_without_entry_refused() {
     let bytes = wat::parse_str("(component)").unwrap();
     let error = cordon_tests::runtime().load_tool_bytes(std::path::Path::new("empty.wasm"), &bytes).unwrap_err();
-    assert!(matches!(error, cordon_runtime::LoadError::NotCommand { .. }), "error: {error}");
+    assert!(matches!(error, cordon_runtime::LoadError::NoEntry { .. }), "error: {error}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -685,7 +746,8 @@ async fn thousand_calls_tenth_faulting() {
     for index in 0..1000 {
         let runtime = std::sync::Arc::clone(&runtime);
         let policy = std::sync::Arc::clone(&strict);
-        let (tool, args) = if index % 10 == 0 { (bomb.clone(), Vec::new()) } else { (hello.clone(), vec![format!("call-{index}")]) };
+        let (tool, args) =
+            if index % 10 == 0 { (bomb.clone(), Vec::new()) } else { (hello.clone(), vec![format!("call-{index}")]) };
         calls.push(tokio::spawn(async move { (index, runtime.run(&tool, &policy, Call::new().args(args)).await) }));
     }
     for call in calls {

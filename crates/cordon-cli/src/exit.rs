@@ -21,6 +21,8 @@ pub(crate) const TRAP: u8 = 134;
 pub(crate) const MEMORY_LIMIT: u8 = 137;
 /// The guest exhausted its fuel, like SIGXCPU for a CPU-time limit.
 pub(crate) const FUEL_EXHAUSTED: u8 = 152;
+/// The call was interrupted with Ctrl-C, like SIGINT.
+pub(crate) const INTERRUPTED: u8 = 130;
 
 pub(crate) const EXIT_CODES_HELP: &str = "\
 Exit status of `cordon run`:
@@ -29,6 +31,7 @@ Exit status of `cordon run`:
   2        usage error, invalid policy, or a component that cannot be loaded
   124      timeout: the call ran past [limits] timeout
   125      Cordon itself failed
+  130      interrupted: Ctrl-C ended the call
   134      the tool trapped (panic, out-of-bounds access, stack overflow)
   137      resource limit: the tool needed more than [limits] memory, table-elements or instances
   152      fuel exhausted: the tool ran more than [limits] fuel instructions
@@ -44,6 +47,7 @@ pub(crate) fn for_status(status: &Status) -> ExitCode {
         Status::FuelExhausted { .. } => FUEL_EXHAUSTED,
         Status::MemoryLimit { .. } | Status::TableLimit { .. } | Status::InstanceLimit { .. } => MEMORY_LIMIT,
         Status::Timeout { .. } => TIMEOUT,
+        Status::Cancelled => INTERRUPTED,
     })
 }
 

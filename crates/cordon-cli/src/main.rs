@@ -2,12 +2,14 @@
 //!
 //! `cordon run` loads one component, runs one call under a policy and exits with the tool's status or with a
 //! documented code for each limit. `cordon check` validates a policy and describes what it grants. `cordon emulators`
-//! starts, checks and stops the local cloud emulators that cloud requests are forwarded to.
+//! starts, checks and stops the local cloud emulators that cloud requests are forwarded to. `cordon serve` offers
+//! tools to agent runtimes over the Model Context Protocol.
 
 mod check;
 mod emulators;
 mod exit;
 mod run;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -36,6 +38,8 @@ enum Command {
     Run(run::RunArgs),
     /// Validate a policy file and print what it grants.
     Check(check::CheckArgs),
+    /// Serve the tools of a tools file to MCP clients, each call in a fresh sandbox.
+    Serve(serve::ServeArgs),
     /// Start, check or stop the local cloud emulators (moto server, Azurite) that cloud requests are forwarded to.
     #[command(after_long_help = emulators::EMULATORS_HELP)]
     Emulators(emulators::EmulatorsArgs),
@@ -48,6 +52,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Run(args) => run::run(args),
         Command::Check(args) => check::check(args),
+        Command::Serve(args) => serve::serve(args),
         Command::Emulators(args) => emulators::emulators(args),
     }
 }

@@ -7,10 +7,13 @@ use std::process::ExitCode;
 use anyhow::Context;
 use bytesize::ByteSize;
 use clap::Args;
-use cordon_policy::Policy;
 use cordon_emulators::Service;
 use cordon_policy::EmulatorKindSpec;
-use cordon_runtime::{AuditEvent, AuditLog, Call, CapturedOutput, Outcome, Runtime, RuntimeConfig, Status, Stdin, Verdict};
+use cordon_policy::Policy;
+use cordon_runtime::{
+    AuditEvent, AuditLog, Call, CancellationToken, CapturedOutput, Outcome, Runtime, RuntimeConfig, Status, Stdin,
+    ToolKind, Verdict,
+};
 
 use crate::exit;
 
@@ -122,6 +125,14 @@ fn execute(args: RunArgs) -> Result<ExitCode, Failure> {
     };
     let runtime = Runtime::new(config).map_err(Failure::internal)?;
     let tool = runtime.load_tool(&args.tool).map_err(Failure::usage)?;
+    if tool.kind() == ToolKind::Typed {
+        let names: Vec<&str> = tool.functions().iter().map(|function| function.name()).collect();
+        return Err(Failure::usage(anyhow::anyhow!(
+            "{} is a typed tool exporting {}, not a command (fix: serve it over MCP with `cordon serve --tools FILE`)",
+            args.tool.display(),
+            names.join(", ")
+        )));
+    }
 
     let mut call = Call::new().args(args.args.iter().cloned()).stdin(Stdin::Reader(Box::new(tokio::io::stdin())));
     if let Some(destination) = &args.keep_scratch {
@@ -150,7 +161,19 @@ fn execute(args: RunArgs) -> Result<ExitCode, Failure> {
         .build()
         .context("cannot start the async executor")
         .map_err(Failure::internal)?;
-    let outcome = executor.block_on(runtime.run(&tool, &policy, call)).map_err(Failure::internal)?;
+    // Ctrl-C cancels the call, so that the scratch directory is removed and the outcome still reported.
+    let interrupt = CancellationToken::new();
+    let call = call.cancel_on(interrupt.clone());
+    let outcome = executor
+        .block_on(async {
+            tokio::spawn(async move {
+                if tokio::signal::ctrl_c().await.is_ok() {
+                    interrupt.cancel();
+                }
+            });
+            runtime.run(&tool, &policy, call).await
+        })
+        .map_err(Failure::internal)?;
 
     if args.json {
         write_stdout(format!("{}\n", outcome.to_json()).as_bytes())
@@ -210,11 +233,14 @@ fn report(tool: &Path, policy: &Policy, outcome: &Outcome) {
             "cordon: {tool} needs more than {limit} instances, memories or tables (raise [limits] instances in {origin})"
         ),
         Status::TableLimit { limit } => {
-            eprintln!("cordon: {tool} needed a table of more than {limit} elements (raise [limits] table-elements in {origin})")
+            eprintln!(
+                "cordon: {tool} needed a table of more than {limit} elements (raise [limits] table-elements in {origin})"
+            )
         }
         Status::Timeout { limit_ms } => {
             eprintln!("cordon: {tool} timed out after {limit_ms} ms (raise [limits] timeout in {origin})")
         }
+        Status::Cancelled => eprintln!("cordon: {tool} was interrupted"),
     }
     report_truncation("stdout", &outcome.stdout, origin);
     report_truncation("stderr", &outcome.stderr, origin);
@@ -255,11 +281,12 @@ pub(crate) fn absolute_workspace(workspace: Option<PathBuf>) -> PathBuf {
 /// Fills in the endpoint of every emulator the policy declares without one, from the emulators that
 /// `cordon emulators start` recorded. An emulator left without an endpoint gets a warning, and the shim refuses
 /// requests routed to it with the same fix.
-fn fill_emulator_endpoints(policy: &mut Policy) {
+pub(crate) fn fill_emulator_endpoints(policy: &mut Policy) {
     if policy.network.emulators.iter().all(|emulator| emulator.endpoint.is_some()) {
         return;
     }
-    let state = cordon_emulators::default_state_dir().ok().and_then(|dir| cordon_emulators::load_state(&dir).ok().flatten());
+    let state =
+        cordon_emulators::default_state_dir().ok().and_then(|dir| cordon_emulators::load_state(&dir).ok().flatten());
     for emulator in &mut policy.network.emulators {
         if emulator.endpoint.is_some() {
             continue;

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use cordon_shim::AuditLog;
 use tokio::io::AsyncRead;
+use tokio_util::sync::CancellationToken;
+use wasmtime::component::Val;
 
 /// Standard input for a call.
 #[derive(Default)]
@@ -26,6 +28,14 @@ pub struct Call {
     pub(crate) stdin: Stdin,
     pub(crate) audit_log: Option<AuditLog>,
     pub(crate) keep_scratch: Option<PathBuf>,
+    pub(crate) invoke: Option<Invoke>,
+    pub(crate) cancel: Option<CancellationToken>,
+}
+
+/// A typed tool's function to call, with its arguments.
+pub(crate) struct Invoke {
+    pub(crate) function: String,
+    pub(crate) params: Vec<Val>,
 }
 
 impl Call {
@@ -66,6 +76,23 @@ impl Call {
     /// removed. `destination` must not exist yet; it is created. Symbolic links the guest made are not copied.
     pub fn keep_scratch(mut self, destination: impl Into<PathBuf>) -> Self {
         self.keep_scratch = Some(destination.into());
+        self
+    }
+
+    /// Calls the typed tool's exported function `function` with `params`, instead of running a command.
+    ///
+    /// The parameters must match the function's types in number and kind; the results land in
+    /// [`Outcome::results`](crate::Outcome::results). Arguments and standard input still reach the guest's WASI
+    /// context, though typed tools rarely read them.
+    pub fn invoke(mut self, function: impl Into<String>, params: Vec<Val>) -> Self {
+        self.invoke = Some(Invoke { function: function.into(), params });
+        self
+    }
+
+    /// Ends the call as [`Status::Cancelled`](crate::Status::Cancelled) when `token` is cancelled. A computing
+    /// guest stops at its next epoch check, within a few milliseconds; a guest blocked in a host call stops at once.
+    pub fn cancel_on(mut self, token: CancellationToken) -> Self {
+        self.cancel = Some(token);
         self
     }
 

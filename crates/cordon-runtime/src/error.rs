@@ -45,9 +45,17 @@ pub enum LoadError {
     #[error("{} cannot be linked: {message} (fix: build the tool against the WASI 0.2 interfaces Cordon provides)", path.display())]
     MissingImport { path: PathBuf, message: String },
 
-    /// The component links but exports no `wasi:cli/run`, so it is not a command.
-    #[error("{} is not a command component: {message} (fix: build it as a binary, which exports wasi:cli/run)", path.display())]
+    /// The component exports `wasi:cli/run` in a shape this runtime cannot call.
+    #[error("{} is not a usable command component: {message} (fix: build it as a binary against WASI 0.2)", path.display())]
     NotCommand { path: PathBuf, message: String },
+
+    /// The component exports neither `wasi:cli/run` nor any function, so there is nothing to call.
+    #[error(
+        "{} exports neither wasi:cli/run nor any function, so nothing in it can be called \
+         (fix: build a binary for a command tool, or export functions from a world that includes cordon:tool/tool)",
+        path.display()
+    )]
+    NoEntry { path: PathBuf },
 }
 
 /// A failure of Cordon itself while setting up or running a call.
@@ -74,12 +82,34 @@ pub enum RuntimeError {
     Preopen { host: PathBuf, guest: String, message: String },
 
     /// More calls are in flight than the runtime's instance pool has slots for.
-    #[error("too many calls in flight: {0} (fix: raise RuntimeConfig::max_concurrent_calls, or wait for running calls)")]
+    #[error(
+        "too many calls in flight: {0} (fix: raise RuntimeConfig::max_concurrent_calls, or wait for running calls)"
+    )]
     PoolExhausted(String),
 
     /// The policy's network section could not be turned into the shim's configuration.
     #[error("invalid network configuration: {0} (fix: run `cordon check` on the policy)")]
     Network(String),
+
+    /// A command tool was asked to invoke a function.
+    #[error(
+        "tool {tool} is a command tool and exports no functions, so `{function}` cannot be invoked (fix: run it with arguments instead)"
+    )]
+    NotTyped { tool: String, function: String },
+
+    /// A typed tool was run without naming a function.
+    #[error("tool {tool} is a typed tool (fix: invoke one of its functions: {available})")]
+    NoFunction { tool: String, available: String },
+
+    /// A typed tool was asked for a function it does not export.
+    #[error("tool {tool} exports no function `{function}` (fix: use one of: {available})")]
+    UnknownFunction { tool: String, function: String, available: String },
+
+    /// A typed function was given the wrong number of parameters.
+    #[error(
+        "function `{function}` takes {expected} parameters, but {given} were given (fix: pass one value per parameter)"
+    )]
+    ParamCount { function: String, expected: usize, given: usize },
 
     /// The store could not be set up or the instance could not be created for a reason other than a limit.
     #[error("cannot instantiate the tool: {0}")]

@@ -44,4 +44,7 @@ pub use outcome::{Outcome, Status};
 pub use output::CapturedOutput;
 pub use runtime::{Runtime, RuntimeConfig};
 pub use state::CallState;
-pub use tool::Tool;
+pub use tokio_util::sync::CancellationToken;
+pub use tool::{Function, Tool, ToolKind};
+/// Component values and types, as typed tools take and return them.
+pub use wasmtime::component::{Val, types};

@@ -5,6 +5,7 @@ use std::time::Duration;
 use serde::{Serialize, Serializer};
 
 use cordon_shim::AuditEvent;
+use wasmtime::component::Val;
 
 use crate::output::CapturedOutput;
 
@@ -56,6 +57,8 @@ pub enum Status {
         /// The policy's timeout in milliseconds.
         limit_ms: u64,
     },
+    /// The caller cancelled the call before it ended.
+    Cancelled,
 }
 
 impl Status {
@@ -70,6 +73,7 @@ impl Status {
             Status::TableLimit { .. } => "table-limit",
             Status::InstanceLimit { .. } => "instance-limit",
             Status::Timeout { .. } => "timeout",
+            Status::Cancelled => "cancelled",
         }
     }
 }
@@ -94,6 +98,9 @@ pub struct Outcome {
     pub duration: Duration,
     /// One event per outgoing HTTP request: allowed, denied or failed, with the rule that decided.
     pub audit: Vec<AuditEvent>,
+    /// What a typed tool's function returned, when the call succeeded; empty for command tools.
+    #[serde(skip)]
+    pub results: Vec<Val>,
 }
 
 impl Outcome {
@@ -147,12 +154,14 @@ mod tests {
             peak_memory: 65536,
             duration: Duration::from_micros(1500),
             audit: Vec::new(),
+            results: Vec::new(),
         }
     }
 
     #[test]
     fn json_names_outcome_kind() {
-        let json: serde_json::Value = serde_json::from_str(&outcome(Status::FuelExhausted { limit: 7 }).to_json()).unwrap();
+        let json: serde_json::Value =
+            serde_json::from_str(&outcome(Status::FuelExhausted { limit: 7 }).to_json()).unwrap();
         assert_eq!(json["status"]["kind"], "fuel-exhausted");
         assert_eq!(json["status"]["limit"], 7);
     }

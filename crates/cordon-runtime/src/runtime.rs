@@ -6,12 +6,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use cordon_policy::Policy;
-use wasmtime::component::{Linker, ResourceTable};
-use wasmtime::{Engine, Store, Trap, UpdateDeadline};
 use cordon_shim::{CallShim, ShimConfig, Upstream};
+use wasmtime::component::{Linker, ResourceTable, Val};
+use wasmtime::{Engine, Store, Trap, UpdateDeadline};
 use wasmtime_wasi::I32Exit;
-use wasmtime_wasi_http::WasiHttpCtx;
 use wasmtime_wasi::p2::bindings::CommandPre;
+use wasmtime_wasi_http::WasiHttpCtx;
 
 use crate::cache::{CacheStatus, ComponentCache, content_digest};
 use crate::call::Call;
@@ -24,7 +24,11 @@ use crate::outcome::{Outcome, Status};
 use crate::output::BoundedOutput;
 use crate::sandbox::{SandboxInputs, build_wasi};
 use crate::state::CallState;
-use crate::tool::{Tool, check_header, read_component, tool_name};
+use crate::tool::{Entry, Tool, check_header, exported_functions, exports_cli_run, read_component, tool_name};
+
+/// The interface of types that typed tools share with the host. It holds no functions, so an empty instance
+/// satisfies a component that imports it.
+const TOOL_TYPES_INTERFACE: &str = "cordon:tool/types@0.1.0";
 
 /// How long after its deadline a call blocked in a host call is abandoned. Two epoch ticks let a computing guest
 /// reach its own epoch check first.
@@ -50,11 +54,7 @@ pub struct RuntimeConfig {
 
 impl Default for RuntimeConfig {
     fn default() -> Self {
-        RuntimeConfig {
-            cache_dir: crate::cache::default_cache_dir(),
-            scratch_root: None,
-            max_concurrent_calls: 1000,
-        }
+        RuntimeConfig { cache_dir: crate::cache::default_cache_dir(), scratch_root: None, max_concurrent_calls: 1000 }
     }
 }
 
@@ -81,14 +81,24 @@ impl Runtime {
         let engine = build_engine(config.max_concurrent_calls)?;
 
         let mut linker = Linker::new(&engine);
-        wasmtime_wasi::p2::add_to_linker_async(&mut linker).map_err(|error| RuntimeError::Engine(format!("{error:#}")))?;
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker)
+            .map_err(|error| RuntimeError::Engine(format!("{error:#}")))?;
         wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)
             .map_err(|error| RuntimeError::Engine(format!("{error:#}")))?;
+        linker.instance(TOOL_TYPES_INTERFACE).map_err(|error| RuntimeError::Engine(format!("{error:#}")))?;
 
         let cache = config.cache_dir.map(|dir| ComponentCache::new(dir, &engine));
         let scratch_root = config.scratch_root.unwrap_or_else(std::env::temp_dir);
         let ticker = EpochTicker::start(&engine)?;
-        Ok(Runtime { engine, linker, cache, scratch_root, upstream: Upstream::new(), no_network: Arc::default(), _ticker: ticker })
+        Ok(Runtime {
+            engine,
+            linker,
+            cache,
+            scratch_root,
+            upstream: Upstream::new(),
+            no_network: Arc::default(),
+            _ticker: ticker,
+        })
     }
 
     /// Returns the engine, for callers that compile or inspect components themselves.
@@ -96,18 +106,22 @@ impl Runtime {
         &self.engine
     }
 
-    /// Loads a command component from a file: compiled or read from the cache, linked and pre-instantiated.
+    /// Loads a tool from a component file: compiled or read from the cache, linked and pre-instantiated.
+    ///
+    /// A component that exports `wasi:cli/run` becomes a command tool; one that exports functions instead becomes
+    /// a typed tool.
     ///
     /// # Errors
     ///
     /// Each way a file can be unusable has its own [`LoadError`]: missing, unreadable, not WebAssembly, a core
-    /// module, malformed, importing an interface Cordon does not provide, or not exporting `wasi:cli/run`.
+    /// module, malformed, importing an interface Cordon does not provide, or exporting neither `wasi:cli/run`
+    /// nor any function.
     pub fn load_tool(&self, path: &Path) -> Result<Tool, LoadError> {
         let bytes = read_component(path)?;
         self.load_tool_bytes(path, &bytes)
     }
 
-    /// Loads a command component from bytes; `path` names it in errors and gives the tool its name.
+    /// Loads a tool from component bytes; `path` names it in errors and gives the tool its name.
     pub fn load_tool_bytes(&self, path: &Path, bytes: &[u8]) -> Result<Tool, LoadError> {
         check_header(path, bytes)?;
         let started = Instant::now();
@@ -115,24 +129,30 @@ impl Runtime {
 
         let compiled = match &self.cache {
             Some(cache) => cache.load(&self.engine, &digest, bytes),
-            None => wasmtime::component::Component::new(&self.engine, bytes).map(|component| (component, CacheStatus::Disabled)),
+            None => wasmtime::component::Component::new(&self.engine, bytes)
+                .map(|component| (component, CacheStatus::Disabled)),
         };
-        let (component, cache_status) = compiled.map_err(|error| LoadError::Invalid {
-            path: path.to_owned(),
-            message: format!("{error:#}"),
-        })?;
+        let (component, cache_status) =
+            compiled.map_err(|error| LoadError::Invalid { path: path.to_owned(), message: format!("{error:#}") })?;
 
-        let instance_pre = self.linker.instantiate_pre(&component).map_err(|error| LoadError::MissingImport {
-            path: path.to_owned(),
-            message: format!("{error:#}"),
-        })?;
-        let pre = CommandPre::new(instance_pre).map_err(|error| LoadError::NotCommand {
-            path: path.to_owned(),
-            message: format!("{error:#}"),
-        })?;
+        let instance_pre = self
+            .linker
+            .instantiate_pre(&component)
+            .map_err(|error| LoadError::MissingImport { path: path.to_owned(), message: format!("{error:#}") })?;
+        let (entry, functions) = if exports_cli_run(&component, &self.engine) {
+            let pre = CommandPre::new(instance_pre)
+                .map_err(|error| LoadError::NotCommand { path: path.to_owned(), message: format!("{error:#}") })?;
+            (Entry::Command(pre), Vec::new())
+        } else {
+            let functions = exported_functions(&component, &self.engine);
+            if functions.is_empty() {
+                return Err(LoadError::NoEntry { path: path.to_owned() });
+            }
+            (Entry::Typed(instance_pre), functions)
+        };
 
         tracing::debug!(tool = %path.display(), ?cache_status, elapsed = ?started.elapsed(), "loaded tool");
-        Ok(Tool { name: tool_name(path), digest, cache_status, pre })
+        Ok(Tool { name: tool_name(path), digest, cache_status, entry, functions })
     }
 
     /// Runs one call of `tool` under `policy` in a fresh store, and returns how it ended.
@@ -142,10 +162,14 @@ impl Runtime {
     ///
     /// # Errors
     ///
-    /// Only failures of Cordon itself: the scratch directory or a preopen cannot be created, or more calls are in
-    /// flight than [`RuntimeConfig::max_concurrent_calls`] allows.
-    pub async fn run(&self, tool: &Tool, policy: &Policy, call: Call) -> Result<Outcome, RuntimeError> {
+    /// Failures of Cordon itself: the scratch directory or a preopen cannot be created, or more calls are in
+    /// flight than [`RuntimeConfig::max_concurrent_calls`] allows. Also a call that does not fit the tool: a
+    /// command tool given a function to invoke, a typed tool given none, or an unknown function or wrong number of
+    /// parameters.
+    pub async fn run(&self, tool: &Tool, policy: &Policy, mut call: Call) -> Result<Outcome, RuntimeError> {
         let started = Instant::now();
+        let entry = resolve_entry(tool, call.invoke.take())?;
+        let cancel = call.cancel.take();
         let limits = &policy.limits;
         let deadline = started + limits.timeout;
 
@@ -197,31 +221,55 @@ impl Runtime {
                 if let Ok(fuel) = context.get_fuel() {
                     fuel_at_tick.store(fuel, Ordering::Relaxed);
                 }
-                if Instant::now() >= deadline {
-                    Ok(UpdateDeadline::Interrupt)
-                } else {
-                    Ok(UpdateDeadline::Yield(1))
-                }
+                if Instant::now() >= deadline { Ok(UpdateDeadline::Interrupt) } else { Ok(UpdateDeadline::Yield(1)) }
             }
         });
 
         // The epoch callback stops a guest that computes past the deadline. A guest blocked in a host call (reading
         // stdin, sleeping) never reaches an epoch check, so this timeout stops it instead. It fires a little after
         // the deadline, so that a computing guest ends at its epoch check with its fuel accounted for.
+        let mut results = Vec::new();
         let run = async {
-            let command = tool.pre.instantiate_async(&mut store).await?;
-            command.wasi_cli_run().call_run(&mut store).await
+            match entry {
+                ResolvedEntry::Command(pre) => {
+                    let command = pre.instantiate_async(&mut store).await?;
+                    command.wasi_cli_run().call_run(&mut store).await
+                }
+                ResolvedEntry::Function { pre, index, params, result_count } => {
+                    let instance = pre.instantiate_async(&mut store).await?;
+                    let func = instance
+                        .get_func(&mut store, index)
+                        .ok_or_else(|| wasmtime::Error::msg("the exported function is missing from the instance"))?;
+                    results = vec![Val::Bool(false); result_count];
+                    func.call_async(&mut store, &params, &mut results).await?;
+                    Ok(Ok(()))
+                }
+            }
         };
-        let result = tokio::time::timeout_at((deadline + BLOCKED_CALL_GRACE).into(), run).await;
+        let cancellable = async {
+            match &cancel {
+                Some(token) => tokio::select! {
+                    biased;
+                    () = token.cancelled() => None,
+                    result = run => Some(result),
+                },
+                None => Some(run.await),
+            }
+        };
+        let result = tokio::time::timeout_at((deadline + BLOCKED_CALL_GRACE).into(), cancellable).await;
 
         let fuel_left = fuel_at_tick.load(Ordering::Relaxed).min(store.get_fuel().unwrap_or(u64::MAX));
         let fuel_used = limits.fuel.saturating_sub(fuel_left);
         let status = match result {
             Err(_elapsed) => Status::Timeout { limit_ms: millis(limits.timeout) },
-            Ok(Ok(Ok(()))) => Status::Success,
-            Ok(Ok(Err(()))) => Status::Exit { code: 1 },
-            Ok(Err(error)) => classify_error(error, policy, &store.data().limiter)?,
+            Ok(None) => Status::Cancelled,
+            Ok(Some(Ok(Ok(())))) => Status::Success,
+            Ok(Some(Ok(Err(())))) => Status::Exit { code: 1 },
+            Ok(Some(Err(error))) => classify_error(error, policy, &store.data().limiter)?,
         };
+        if status != Status::Success {
+            results.clear();
+        }
         let peak_memory = store.data().limiter.peak_memory();
 
         // The store keeps the scratch directory open through its preopen, so drop it before removing the directory.
@@ -246,6 +294,7 @@ impl Runtime {
             peak_memory,
             duration: started.elapsed(),
             audit: shim.events(),
+            results,
         };
         kept?;
         tracing::info!(
@@ -267,6 +316,57 @@ impl Runtime {
     }
 }
 
+/// What one call enters, with everything looked up before the store exists.
+enum ResolvedEntry<'a> {
+    Command(&'a CommandPre<CallState>),
+    Function {
+        pre: &'a wasmtime::component::InstancePre<CallState>,
+        index: wasmtime::component::ComponentExportIndex,
+        params: Vec<Val>,
+        result_count: usize,
+    },
+}
+
+/// Checks that a call fits its tool: a command without a function, or a typed tool with one of its functions and
+/// the right number of parameters.
+fn resolve_entry(tool: &Tool, invoke: Option<crate::call::Invoke>) -> Result<ResolvedEntry<'_>, RuntimeError> {
+    match (&tool.entry, invoke) {
+        (Entry::Command(pre), None) => Ok(ResolvedEntry::Command(pre)),
+        (Entry::Command(_), Some(invoke)) => {
+            Err(RuntimeError::NotTyped { tool: tool.name.clone(), function: invoke.function })
+        }
+        (Entry::Typed(_), None) => {
+            Err(RuntimeError::NoFunction { tool: tool.name.clone(), available: function_names(tool) })
+        }
+        (Entry::Typed(pre), Some(invoke)) => {
+            let function = tool.function(&invoke.function).ok_or_else(|| RuntimeError::UnknownFunction {
+                tool: tool.name.clone(),
+                function: invoke.function.clone(),
+                available: function_names(tool),
+            })?;
+            let expected = function.params().len();
+            if invoke.params.len() != expected {
+                return Err(RuntimeError::ParamCount {
+                    function: invoke.function,
+                    expected,
+                    given: invoke.params.len(),
+                });
+            }
+            Ok(ResolvedEntry::Function {
+                pre,
+                index: function.index,
+                params: invoke.params,
+                result_count: function.results().len(),
+            })
+        }
+    }
+}
+
+fn function_names(tool: &Tool) -> String {
+    let names: Vec<&str> = tool.functions().iter().map(|function| function.name()).collect();
+    names.join(", ")
+}
+
 /// Maps an error out of instantiation or the guest's `run` to the way the call ended.
 fn classify_error(error: wasmtime::Error, policy: &Policy, limiter: &CallLimiter) -> Result<Status, RuntimeError> {
     let limits = &policy.limits;
@@ -281,7 +381,9 @@ fn classify_error(error: wasmtime::Error, policy: &Policy, limiter: &CallLimiter
     let trap = error.downcast_ref::<Trap>();
     match trap {
         Some(Trap::OutOfFuel) => return Ok(Status::FuelExhausted { limit: limits.fuel }),
-        Some(Trap::Interrupt) => return Ok(Status::Timeout { limit_ms: millis(limits.timeout) }),
+        Some(Trap::Interrupt) => {
+            return Ok(Status::Timeout { limit_ms: millis(limits.timeout) });
+        }
         _ => {}
     }
 
