@@ -340,6 +340,25 @@ fn invalid_tools_file_names_line() {
 }
 
 #[test]
+fn list_flag_prints_tools() {
+    let fixture = workspace_fixture();
+    let config = tempfile::tempdir().unwrap();
+    std::fs::write(config.path().join("patient.toml"), PATIENT_POLICY).unwrap();
+    std::fs::write(config.path().join("tight.toml"), TIGHT_FUEL_POLICY).unwrap();
+    let tools = config.path().join("tools.toml");
+    std::fs::write(&tools, tools_file(&fixture)).unwrap();
+    let output = std::process::Command::new(cordon_binary())
+        .args(["serve", "--list", "--tools"])
+        .arg(&tools)
+        .env("CORDON_CACHE_DIR", cordon_tests::target_dir().join("cordon-test-cache"))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let listing: Value = serde_json::from_slice(&output.stdout).expect("a JSON tool list");
+    assert_eq!(listing["tools"][0]["inputSchema"]["required"], json!(["query"]));
+}
+
+#[test]
 fn http_on_public_address_refused() {
     let config = tempfile::tempdir().unwrap();
     let tools = config.path().join("tools.toml");

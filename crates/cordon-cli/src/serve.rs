@@ -37,6 +37,11 @@ pub(crate) struct ServeArgs {
     /// ~/.cache/cordon].
     #[arg(long, value_name = "DIR")]
     cache_dir: Option<PathBuf>,
+
+    /// Load and check every tool, print the tools as `tools/list` would return them (JSON), and exit without
+    /// serving.
+    #[arg(long, conflicts_with = "http")]
+    list: bool,
 }
 
 pub(crate) fn serve(args: ServeArgs) -> ExitCode {
@@ -74,6 +79,13 @@ fn execute(args: ServeArgs) -> Result<(), Failure> {
     let runtime = Arc::new(Runtime::new(config).map_err(internal)?);
     let catalog = Catalog::load(&runtime, &file, &fill_emulator_endpoints).map_err(usage)?;
     tracing::info!(tools = catalog.len(), file = %args.tools.display(), "tools loaded");
+    if args.list {
+        let listing = serde_json::json!({ "tools": catalog.listings() });
+        let text = serde_json::to_string_pretty(&listing).context("cannot render the tool list").map_err(internal)?;
+        return crate::run::write_stdout(format!("{text}\n").as_bytes())
+            .context("cannot write the tool list")
+            .map_err(internal);
+    }
     let server = CordonServer::new(runtime, catalog, args.max_calls as usize);
 
     let executor = tokio::runtime::Builder::new_multi_thread()
