@@ -7,7 +7,6 @@
 //! directory that the call's policy preopens, one line at a time.
 
 mod counter;
-mod workspace;
 
 use std::fs::File;
 use std::io::{BufRead, BufReader};
@@ -26,6 +25,18 @@ mod bindings {
 }
 
 use bindings::{Guest, Measures, Source, Stats, ToolError};
+use typed_workspace as workspace;
+
+impl From<workspace::ToolError> for ToolError {
+    fn from(error: workspace::ToolError) -> Self {
+        match error {
+            workspace::ToolError::InvalidInput(message) => ToolError::InvalidInput(message),
+            workspace::ToolError::NotFound(message) => ToolError::NotFound(message),
+            workspace::ToolError::NotPermitted(message) => ToolError::NotPermitted(message),
+            workspace::ToolError::Failed(message) => ToolError::Failed(message),
+        }
+    }
+}
 
 struct MeasureTool;
 

@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::ToolError;
-use crate::workspace::io_error;
+use typed_workspace::io_error;
 
 /// Directories the walk never enters: version control data, build output and installed packages, which are large
 /// and rarely what a search is after.

@@ -1,14 +1,26 @@
-//! Paths named in a call's arguments, resolved inside the workspace, and the tool errors for I/O failures on them.
+//! Paths named in a typed tool's arguments, resolved inside the workspace, and the errors for I/O failures on them.
 //!
 //! The sandbox enforces containment whatever the tool does. The lexical check here only turns an argument that
 //! cannot lie inside the workspace into a clear `not-permitted` error before any file is touched.
 //!
-//! NOTE: `typed/search` and `typed/measure` each carry this file, so a change to one copy belongs in the other.
+//! Each tool's bindings generate their own `tool-error` type, so this crate has [`ToolError`] with the same cases,
+//! and each tool converts it with a `From` implementation.
 
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
-use crate::ToolError;
+/// A failure on a path argument, with the cases of the `cordon:tool/types` `tool-error` variant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ToolError {
+    /// The path is not a usable argument, such as an empty string.
+    InvalidInput(String),
+    /// Nothing exists at the path.
+    NotFound(String),
+    /// The path lies outside the workspace, or the sandbox rejected it.
+    NotPermitted(String),
+    /// Any other I/O failure.
+    Failed(String),
+}
 
 /// Changes to the directory the host set as `wasi:cli/environment.initial-cwd`, if it set one.
 ///
