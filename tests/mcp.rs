@@ -95,12 +95,18 @@ struct Session {
     _config: tempfile::TempDir,
 }
 
-async fn start(fixture: &Fixture) -> Session {
+/// Writes the tools file and its policies into a new directory, and returns the directory and the file's path.
+fn write_config(fixture: &Fixture) -> (tempfile::TempDir, std::path::PathBuf) {
     let config = tempfile::tempdir().unwrap();
     std::fs::write(config.path().join("patient.toml"), PATIENT_POLICY).unwrap();
     std::fs::write(config.path().join("tight.toml"), TIGHT_FUEL_POLICY).unwrap();
     let tools = config.path().join("tools.toml");
     std::fs::write(&tools, tools_file(fixture)).unwrap();
+    (config, tools)
+}
+
+async fn start(fixture: &Fixture) -> Session {
+    let (config, tools) = write_config(fixture);
 
     let mut command = Command::new(cordon_binary());
     command
@@ -151,6 +157,11 @@ impl Session {
     }
 }
 
+async fn listed_tool(session: &Session, name: &str) -> rmcp::model::Tool {
+    let tools = session.client.list_all_tools().await.unwrap();
+    tools.into_iter().find(|tool| tool.name == name).unwrap_or_else(|| panic!("no tool {name} listed"))
+}
+
 fn text(result: &CallToolResult) -> String {
     result.content[0].as_text().expect("a text block").text.clone()
 }
@@ -179,8 +190,7 @@ async fn list_includes_every_tool() {
 async fn typed_schema_comes_from_wit() {
     let fixture = workspace_fixture();
     let session = start(&fixture).await;
-    let tools = session.client.list_all_tools().await.unwrap();
-    let search = tools.iter().find(|tool| tool.name == "search").unwrap();
+    let search = listed_tool(&session, "search").await;
     let mode = &search.input_schema["properties"]["query"]["properties"]["mode"];
     assert_eq!(mode["enum"], json!(["literal", "whole-word", "prefix"]));
 }
@@ -189,8 +199,7 @@ async fn typed_schema_comes_from_wit() {
 async fn command_schema_comes_from_file() {
     let fixture = workspace_fixture();
     let session = start(&fixture).await;
-    let tools = session.client.list_all_tools().await.unwrap();
-    let grep = tools.iter().find(|tool| tool.name == "grep").unwrap();
+    let grep = listed_tool(&session, "grep").await;
     assert_eq!(grep.input_schema["required"], json!(["pattern"]));
 }
 
@@ -303,11 +312,7 @@ async fn cancellation_interrupts_running_call() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stdout_carries_only_protocol() {
     let fixture = workspace_fixture();
-    let config = tempfile::tempdir().unwrap();
-    std::fs::write(config.path().join("patient.toml"), PATIENT_POLICY).unwrap();
-    std::fs::write(config.path().join("tight.toml"), TIGHT_FUEL_POLICY).unwrap();
-    let tools = config.path().join("tools.toml");
-    std::fs::write(&tools, tools_file(&fixture)).unwrap();
+    let (_config, tools) = write_config(&fixture);
     let output = raw_session(&tools, &[
         json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
             "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": { "name": "raw", "version": "0" } } }),
@@ -342,11 +347,7 @@ fn invalid_tools_file_names_line() {
 #[test]
 fn list_flag_prints_tools() {
     let fixture = workspace_fixture();
-    let config = tempfile::tempdir().unwrap();
-    std::fs::write(config.path().join("patient.toml"), PATIENT_POLICY).unwrap();
-    std::fs::write(config.path().join("tight.toml"), TIGHT_FUEL_POLICY).unwrap();
-    let tools = config.path().join("tools.toml");
-    std::fs::write(&tools, tools_file(&fixture)).unwrap();
+    let (_config, tools) = write_config(&fixture);
     let output = std::process::Command::new(cordon_binary())
         .args(["serve", "--list", "--tools"])
         .arg(&tools)
