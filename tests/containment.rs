@@ -626,6 +626,15 @@ async fn table_growth_stops_at_limit() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn open_handle_flood_stops_at_limit() {
+    let fixture = Fixture::new();
+    let text = "cwd = \"/workspace\"\n[[fs]]\nhost = \".\"\nguest = \"/workspace\"\naccess = \"read-only\"\n\
+                [limits]\nhandles = 64\n";
+    let outcome = attack("open-handles", policy(text, &fixture.workspace()), strings(&["10000"])).await;
+    assert_eq!(outcome.status, Status::HandleLimit { limit: 64 });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deep_recursion_traps() {
     let outcome = attack("recurse", limits(""), Vec::new()).await;
     assert!(

@@ -33,7 +33,7 @@ Exit status of `cordon run`:
   125      Cordon itself failed
   130      interrupted: Ctrl-C ended the call
   134      the tool trapped (panic, out-of-bounds access, stack overflow)
-  137      resource limit: the tool needed more than [limits] memory, table-elements or instances
+  137      resource limit: the tool needed more than [limits] memory, table-elements, instances or handles
   152      fuel exhausted: the tool ran more than [limits] fuel instructions
 With --json the outcome's `status.kind` names which of these happened.
 `cordon check` exits with 0 for a valid policy and 2 for an invalid one.";
@@ -45,7 +45,10 @@ pub(crate) fn for_status(status: &Status) -> ExitCode {
         Status::Exit { code } => u8::try_from(*code).ok().filter(|code| *code != 0).unwrap_or(1),
         Status::Trap { .. } => TRAP,
         Status::FuelExhausted { .. } => FUEL_EXHAUSTED,
-        Status::MemoryLimit { .. } | Status::TableLimit { .. } | Status::InstanceLimit { .. } => MEMORY_LIMIT,
+        Status::MemoryLimit { .. }
+        | Status::TableLimit { .. }
+        | Status::InstanceLimit { .. }
+        | Status::HandleLimit { .. } => MEMORY_LIMIT,
         Status::Timeout { .. } => TIMEOUT,
         Status::Cancelled => INTERRUPTED,
     })

@@ -21,7 +21,7 @@ use crate::exit;
 pub(crate) struct RunArgs {
     /// The policy file that grants what the tool may use [default: deny everything, with the default limits:
     /// 2e9 instructions of fuel, 64 MiB memory, 5 s timeout, 1 MiB stdout, 256 KiB stderr, 20000 table elements,
-    /// 50 instances].
+    /// 50 instances, 4096 handles].
     #[arg(long, value_name = "FILE")]
     policy: Option<PathBuf>,
 
@@ -240,6 +240,9 @@ fn report(tool: &Path, policy: &Policy, outcome: &Outcome) {
         Status::Timeout { limit_ms } => {
             eprintln!("cordon: {tool} timed out after {limit_ms} ms (raise [limits] timeout in {origin})")
         }
+        Status::HandleLimit { limit } => eprintln!(
+            "cordon: {tool} tried to hold more than {limit} open files, streams or other handles at once (raise [limits] handles in {origin})"
+        ),
         Status::Cancelled => eprintln!("cordon: {tool} was interrupted"),
     }
     report_truncation("stdout", &outcome.stdout, origin);

@@ -70,6 +70,12 @@ pub(crate) fn from_outcome(
             ),
             json_object(json!({ "limit": limit })),
         ),
+        Status::HandleLimit { limit } => (
+            format!(
+                "{tool} tried to hold more than {limit} open files, streams or other handles at once (raise [limits] handles in {origin})"
+            ),
+            json_object(json!({ "limit": limit })),
+        ),
         Status::Timeout { limit_ms } => (
             format!("{tool} ran past its timeout of {limit_ms} ms (raise [limits] timeout in {origin})"),
             json_object(json!({ "limit_ms": limit_ms })),

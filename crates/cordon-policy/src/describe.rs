@@ -43,7 +43,10 @@ impl Policy {
             format_byte_size(limits.stdout),
             format_byte_size(limits.stderr)
         ));
-        lines.push(format!("  table elements: {}, instances: {}", limits.table_elements, limits.instances));
+        lines.push(format!(
+            "  table elements: {}, instances: {}, handles: {}",
+            limits.table_elements, limits.instances, limits.handles
+        ));
         for warning in &self.warnings {
             lines.push(format!("warning: {warning}"));
         }
@@ -154,7 +157,7 @@ limits:
   memory: 64 MiB
   timeout: 5s
   stdout: 1 MiB, stderr: 256 KiB
-  table elements: 20000, instances: 50
+  table elements: 20000, instances: 50, handles: 4096
 ";
         assert_eq!(Policy::deny_all().describe(), expected);
     }
@@ -202,7 +205,7 @@ limits:
   memory: 128 MiB
   timeout: 250ms
   stdout: 1 MiB, stderr: 256 KiB
-  table elements: 20000, instances: 50
+  table elements: 20000, instances: 50, handles: 4096
 ",
             host.display()
         );

@@ -36,6 +36,12 @@ pub struct Limits {
     /// Core and component instances a call may create. The same number also
     /// caps the memories and the tables of the call.
     pub instances: u32,
+    /// WASI resources the guest may hold at once: open files and
+    /// directories, streams, pollables and HTTP requests and responses. Each
+    /// open file or directory is also a descriptor of the host process, so
+    /// this bounds what one call can take from the process's descriptor
+    /// limit.
+    pub handles: u32,
 }
 
 impl Limits {
@@ -65,6 +71,11 @@ impl Limits {
     /// small shim modules. The cap stops a component that instantiates
     /// without end, far below wasmtime 48's own default of 10,000.
     pub const DEFAULT_INSTANCES: u32 = 50;
+    /// 4,096 resources: a tool that walks a tree holds a few at a time, and
+    /// even one that opens a whole source tree at once rarely needs more,
+    /// yet a guest that opens files without end stops far below common
+    /// descriptor limits of a host process.
+    pub const DEFAULT_HANDLES: u32 = 4096;
 
     /// Accepted fuel values.
     pub const FUEL_RANGE: RangeInclusive<u64> = 1..=10_000_000_000_000;
@@ -80,6 +91,10 @@ impl Limits {
     /// Accepted instance counts. The runtime sizes its per-component pool slots to the upper bound, so a larger
     /// value could never be granted; components built from one crate use a handful.
     pub const INSTANCES_RANGE: RangeInclusive<u32> = 1..=64;
+    /// Accepted resource counts. A call holds about ten before the guest
+    /// opens anything (its standard streams, preopens and their pollables),
+    /// so fewer than 16 would leave a tool unable to start.
+    pub const HANDLES_RANGE: RangeInclusive<u32> = 16..=1_000_000;
 
     /// Checks every limit against its accepted range, for limits set by a
     /// caller rather than read from a policy file.
@@ -97,6 +112,7 @@ impl Limits {
             (Limit::STDERR, u128::from(self.stderr)),
             (Limit::TABLE_ELEMENTS, u128::from(self.table_elements)),
             (Limit::INSTANCES, u128::from(self.instances)),
+            (Limit::HANDLES, u128::from(self.handles)),
         ];
         for (limit, value) in checks {
             if !limit.contains(value) {
@@ -122,6 +138,7 @@ impl Default for Limits {
             stderr: Limits::DEFAULT_STDERR,
             table_elements: Limits::DEFAULT_TABLE_ELEMENTS,
             instances: Limits::DEFAULT_INSTANCES,
+            handles: Limits::DEFAULT_HANDLES,
         }
     }
 }
@@ -146,6 +163,7 @@ pub(crate) struct RawLimits {
     stderr: Option<Spanned<Value>>,
     table_elements: Option<Spanned<Value>>,
     instances: Option<Spanned<Value>>,
+    handles: Option<Spanned<Value>>,
 }
 
 impl TableShape for RawLimits {
@@ -180,6 +198,11 @@ impl RawLimits {
             let count = read_count(source, &Limit::INSTANCES, value)?;
             // The range check above already bounds the count to 64.
             limits.instances = u32::try_from(count).unwrap_or(u32::MAX);
+        }
+        if let Some(value) = &self.handles {
+            let count = read_count(source, &Limit::HANDLES, value)?;
+            // The range check bounds the count to 1,000,000.
+            limits.handles = u32::try_from(count).unwrap_or(u32::MAX);
         }
         Ok(limits)
     }
@@ -221,6 +244,14 @@ impl Limit {
         min: *Limits::INSTANCES_RANGE.start() as u128,
         max: *Limits::INSTANCES_RANGE.end() as u128,
         default: Limits::DEFAULT_INSTANCES as u128,
+    };
+
+    const HANDLES: Limit = Limit {
+        key: "handles",
+        measure: Measure::Count(""),
+        min: *Limits::HANDLES_RANGE.start() as u128,
+        max: *Limits::HANDLES_RANGE.end() as u128,
+        default: Limits::DEFAULT_HANDLES as u128,
     };
 
     pub(crate) const fn count(
@@ -422,7 +453,7 @@ mod tests {
     fn all_keys_are_read() {
         let limits = limits_from(
             "fuel = 7\nmemory = \"1 MiB\"\ntimeout = \"250ms\"\nstdout = 10\nstderr = \"2 KB\"\n\
-             table-elements = 30\ninstances = 4\n",
+             table-elements = 30\ninstances = 4\nhandles = 64\n",
         )
         .ok();
         let expected = Limits {
@@ -433,6 +464,7 @@ mod tests {
             stderr: 2000,
             table_elements: 30,
             instances: 4,
+            handles: 64,
         };
         assert_eq!(limits, Some(expected));
     }
@@ -562,6 +594,11 @@ mod tests {
     #[test]
     fn table_elements_above_range_rejected() {
         assert!(message_of("table-elements = 1_000_001").contains("accepted 1 to 1000000"));
+    }
+
+    #[test]
+    fn handles_below_range_rejected() {
+        assert!(message_of("handles = 8").contains("accepted 16 to 1000000"));
     }
 
     #[test]

@@ -52,6 +52,12 @@ pub enum Status {
         /// The policy's limit on instances, memories and tables per call.
         limit: u32,
     },
+    /// The guest tried to hold more WASI resources (open files and directories, streams, pollables, HTTP
+    /// requests) at once than the policy allows.
+    HandleLimit {
+        /// The policy's limit on resources held at once.
+        limit: u32,
+    },
     /// The call ran past the policy's wall-clock timeout, while computing or while blocked in a host call.
     Timeout {
         /// The policy's timeout in milliseconds.
@@ -72,6 +78,7 @@ impl Status {
             Status::MemoryLimit { .. } => "memory-limit",
             Status::TableLimit { .. } => "table-limit",
             Status::InstanceLimit { .. } => "instance-limit",
+            Status::HandleLimit { .. } => "handle-limit",
             Status::Timeout { .. } => "timeout",
             Status::Cancelled => "cancelled",
         }

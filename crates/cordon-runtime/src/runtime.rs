@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use cordon_policy::Policy;
 use cordon_shim::{CallShim, ShimConfig, Upstream};
-use wasmtime::component::{Linker, ResourceTable, Val};
+use wasmtime::component::{Linker, ResourceTable, ResourceTableError, Val};
 use wasmtime::{Engine, Store, Trap, UpdateDeadline};
 use wasmtime_wasi::I32Exit;
 use wasmtime_wasi::p2::bindings::CommandPre;
@@ -203,7 +203,7 @@ impl Runtime {
             wasi,
             http: WasiHttpCtx::new(),
             hooks: ShimHooks { shim: shim.clone() },
-            table: ResourceTable::new(),
+            table: resource_table(limits.handles),
             limiter: CallLimiter::new(limits),
         };
         let mut store = Store::new(&self.engine, state);
@@ -398,6 +398,9 @@ fn classify_error(error: wasmtime::Error, policy: &Policy, limiter: &CallLimiter
     if is_count_limit(&error) {
         return Ok(Status::InstanceLimit { limit: limits.instances });
     }
+    if is_table_full(&error) {
+        return Ok(Status::HandleLimit { limit: limits.handles });
+    }
 
     match trap {
         Some(trap) => Ok(Status::Trap {
@@ -413,6 +416,19 @@ fn classify_error(error: wasmtime::Error, policy: &Policy, limiter: &CallLimiter
 /// only as a message, so this matches the prefix wasmtime 48 uses for it.
 fn is_count_limit(error: &wasmtime::Error) -> bool {
     error.chain().any(|cause| cause.to_string().starts_with("resource limit exceeded:"))
+}
+
+/// Returns whether a host call failed because the call's resource table was full. wasmtime-wasi turns that into a
+/// trap of the guest.
+fn is_table_full(error: &wasmtime::Error) -> bool {
+    error.chain().any(|cause| matches!(cause.downcast_ref::<ResourceTableError>(), Some(ResourceTableError::Full)))
+}
+
+/// Creates a call's resource table, which holds every WASI resource the guest has open, capped at `handles`.
+fn resource_table(handles: u32) -> ResourceTable {
+    let mut table = ResourceTable::new();
+    table.set_max_capacity(usize::try_from(handles).unwrap_or(usize::MAX));
+    table
 }
 
 /// Returns whether instantiation failed because the pooling allocator has no free slot, which is the host's
