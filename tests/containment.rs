@@ -288,6 +288,23 @@ async fn guest_symlink_out_unreadable() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guest_escaping_symlink_not_created() {
+    let fixture = Fixture::new();
+    let args = strings(&["../outside/secret.txt", "/workspace/out-link"]);
+    let outcome = attack("probe-symlink", workspace_policy(&fixture, "read-write"), args).await;
+    assert!(outcome.stdout_text().starts_with("err "), "stdout: {}", outcome.stdout_text());
+    assert!(std::fs::symlink_metadata(fixture.workspace().join("out-link")).is_err(), "the link was left in the mount");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guest_sibling_symlink_works() {
+    let fixture = Fixture::new();
+    let args = strings(&["notes.txt", "/workspace/alias"]);
+    let outcome = attack("probe-symlink", workspace_policy(&fixture, "read-write"), args).await;
+    assert!(outcome.stdout_text().contains("ok read /workspace/alias"), "stdout: {}", outcome.stdout_text());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn guest_absolute_symlink_refused() {
     let fixture = Fixture::new();
     let outcome =

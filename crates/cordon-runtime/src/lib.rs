@@ -34,6 +34,7 @@ mod runtime;
 mod sandbox;
 mod scratch;
 mod state;
+mod symlinks;
 mod tool;
 
 pub use cache::{CacheStatus, default_cache_dir};

@@ -86,6 +86,8 @@ impl Runtime {
         wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)
             .map_err(|error| RuntimeError::Engine(format!("{error:#}")))?;
         linker.instance(TOOL_TYPES_INTERFACE).map_err(|error| RuntimeError::Engine(format!("{error:#}")))?;
+        crate::symlinks::restrict_symlink_targets(&mut linker)
+            .map_err(|error| RuntimeError::Engine(format!("{error:#}")))?;
 
         let cache = config.cache_dir.map(|dir| ComponentCache::new(dir, &engine));
         let scratch_root = config.scratch_root.unwrap_or_else(std::env::temp_dir);
