@@ -71,7 +71,7 @@ impl Limits {
     /// small shim modules. The cap stops a component that instantiates
     /// without end, far below wasmtime 48's own default of 10,000.
     pub const DEFAULT_INSTANCES: u32 = 50;
-    /// 4,096 resources: a tool that walks a tree holds a few at a time, and
+    /// 4,096 resources: a tool that walks a tree keeps a few open at a time, and
     /// even one that opens a whole source tree at once rarely needs more,
     /// yet a guest that opens files without end stops far below common
     /// descriptor limits of a host process.
@@ -91,7 +91,7 @@ impl Limits {
     /// Accepted instance counts. The runtime sizes its per-component pool slots to the upper bound, so a larger
     /// value could never be granted; components built from one crate use a handful.
     pub const INSTANCES_RANGE: RangeInclusive<u32> = 1..=64;
-    /// Accepted resource counts. A call holds about ten before the guest
+    /// Accepted resource counts. A call has about ten open before the guest
     /// opens anything (its standard streams, preopens and their pollables),
     /// so fewer than 16 would leave a tool unable to start.
     pub const HANDLES_RANGE: RangeInclusive<u32> = 16..=1_000_000;

@@ -81,7 +81,7 @@ impl Call {
 
     /// Calls the typed tool's exported function `function` with `params`, instead of running a command.
     ///
-    /// The parameters must match the function's types in number and kind; the results land in
+    /// The parameters must match the function's types in number and kind. The results land in
     /// [`Outcome::results`](crate::Outcome::results). Arguments and standard input still reach the guest's WASI
     /// context, though typed tools rarely read them.
     pub fn invoke(mut self, function: impl Into<String>, params: Vec<Val>) -> Self {
@@ -90,7 +90,7 @@ impl Call {
     }
 
     /// Ends the call as [`Status::Cancelled`](crate::Status::Cancelled) when `token` is cancelled. A computing
-    /// guest stops at its next epoch check, within a few milliseconds; a guest blocked in a host call stops at once.
+    /// guest stops at its next epoch check, within a few milliseconds. A guest blocked in a host call stops at once.
     pub fn cancel_on(mut self, token: CancellationToken) -> Self {
         self.cancel = Some(token);
         self

@@ -26,7 +26,7 @@ use crate::sandbox::{SandboxInputs, build_wasi};
 use crate::state::CallState;
 use crate::tool::{Entry, Tool, check_header, exported_functions, exports_cli_run, read_component, tool_name};
 
-/// The interface of types that typed tools share with the host. It holds no functions, so an empty instance
+/// The interface of types that typed tools share with the host. It has no functions, so an empty instance
 /// satisfies a component that imports it.
 const TOOL_TYPES_INTERFACE: &str = "cordon:tool/types@0.1.0";
 
@@ -318,7 +318,7 @@ impl Runtime {
     }
 }
 
-/// What one call enters, with everything looked up before the store exists.
+/// The entry point of one call, with everything looked up before the store exists.
 enum ResolvedEntry<'a> {
     Command(&'a CommandPre<CallState>),
     Function {
@@ -426,7 +426,7 @@ fn is_table_full(error: &wasmtime::Error) -> bool {
     error.chain().any(|cause| matches!(cause.downcast_ref::<ResourceTableError>(), Some(ResourceTableError::Full)))
 }
 
-/// Creates a call's resource table, which holds every WASI resource the guest has open, capped at `handles`.
+/// Creates a call's resource table, which contains every WASI resource the guest has open, capped at `handles`.
 fn resource_table(handles: u32) -> ResourceTable {
     let mut table = ResourceTable::new();
     table.set_max_capacity(usize::try_from(handles).unwrap_or(usize::MAX));

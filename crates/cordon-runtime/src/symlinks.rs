@@ -22,7 +22,7 @@ pub(crate) fn restrict_symlink_targets(linker: &mut Linker<CallState>) -> wasmti
         |mut store, (descriptor, target, link): (Resource<Descriptor>, String, String)| {
             Box::new(async move {
                 if !stays_below_link(&target) {
-                    tracing::debug!(%target, %link, "refused a symbolic link whose target could leave its directory");
+                    tracing::debug!(%target, %link, "rejected a symbolic link whose target could leave its directory");
                     return Ok((Err(ErrorCode::NotPermitted),));
                 }
                 let mut filesystem = store.data_mut().filesystem();
@@ -39,7 +39,7 @@ pub(crate) fn restrict_symlink_targets(linker: &mut Linker<CallState>) -> wasmti
 
 /// Returns whether a link target, resolved from the link's own directory, can only name something below it: it is
 /// relative and has no `..` component. A `..` is refused even where it would stay inside the mount, because the
-/// link's directory may itself be reached through links, so its depth below the mount cannot be told from the path.
+/// link's directory may itself be reached through links, so its depth below the mount cannot be derived from the path.
 fn stays_below_link(target: &str) -> bool {
     !target.is_empty()
         && Path::new(target).components().all(|component| matches!(component, Component::Normal(_) | Component::CurDir))

@@ -14,7 +14,7 @@ use crate::state::CallState;
 /// The export name of the WASI command interface, the entry point of command tools.
 const CLI_RUN: &str = "wasi:cli/run@0.2";
 
-/// How a tool is entered.
+/// The kind of entry point a tool has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ToolKind {
     /// A command component: it exports `wasi:cli/run` and takes arguments and standard input.
