@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 
 import pytest
@@ -49,6 +50,15 @@ async def test_http_serves_two_sessions(cordon_bin, tools_file, processes):
 
     assert success_of(first_result) == "1:alpha beta\n"
     assert success_of(second_result) == "3:Alphabet soup\n"
+
+
+async def test_http_session_ends_cleanly(cordon_bin, tools_file, processes, caplog):
+    url = start_http_server(cordon_bin, tools_file, processes)
+    with caplog.at_level(logging.WARNING), time_limit():
+        async with http_session(url) as session:
+            await session.list_tools()
+
+    assert not [record.getMessage() for record in caplog.records if "termination" in record.getMessage()]
 
 
 def test_http_rejects_wildcard_address(cordon_bin, tools_file, processes):

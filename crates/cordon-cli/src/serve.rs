@@ -24,9 +24,9 @@ pub(crate) struct ServeArgs {
     #[arg(long, value_name = "DIR")]
     workspace: Option<PathBuf>,
 
-    /// Serve streamable HTTP at http://ADDR/mcp instead of stdio. ADDR must be a loopback address such as
-    /// 127.0.0.1:8931; port 0 picks a free port, and the URL is logged on stderr.
-    #[arg(long, value_name = "ADDR")]
+    /// Serve streamable HTTP at http://ADDR/mcp instead of stdio. ADDR must be a loopback address and a port, such
+    /// as 127.0.0.1:8931 or localhost:8931; port 0 picks a free port, and the URL is logged on stderr.
+    #[arg(long, value_name = "ADDR", value_parser = parse_http_address)]
     http: Option<SocketAddr>,
 
     /// The maximum number of tool calls that run at once. Further calls wait for a free slot.
@@ -48,9 +48,41 @@ pub(crate) fn serve(args: ServeArgs) -> ExitCode {
     match execute(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("cordon: {:#}", failure.error);
+            // Usage errors carry their cause and fix in one message already; internal ones need the whole chain.
+            if failure.code == exit::USAGE {
+                eprintln!("cordon: {}", failure.error);
+            } else {
+                eprintln!("cordon: {:#}", failure.error);
+            }
             ExitCode::from(failure.code)
         }
+    }
+}
+
+/// Parses `--http`: an IP address and port, or `localhost:PORT`, which means 127.0.0.1.
+fn parse_http_address(text: &str) -> Result<SocketAddr, String> {
+    let text = text.trim();
+    let normalised = match text.strip_prefix("localhost:") {
+        Some(port) => format!("127.0.0.1:{port}"),
+        None => text.to_owned(),
+    };
+    normalised.parse().map_err(|_| {
+        format!("{text:?} is not an address and port (fix: write 127.0.0.1:PORT, [::1]:PORT or localhost:PORT)")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn localhost_means_ipv4_loopback() {
+        assert_eq!(parse_http_address("localhost:8931"), Ok("127.0.0.1:8931".parse().unwrap()));
+    }
+
+    #[test]
+    fn address_without_port_rejected() {
+        assert!(parse_http_address("127.0.0.1").unwrap_err().contains("127.0.0.1:PORT"));
     }
 }
 

@@ -86,12 +86,17 @@ fn load_entry(
     spec: &ToolSpec,
     prepare: &dyn Fn(&mut Policy),
 ) -> Result<Entry, ToolsFileError> {
-    let tool = runtime
-        .load_tool(&spec.component)
-        .map_err(|source| ToolsFileError::Component { tool: spec.name.clone(), source })?;
+    let tool = runtime.load_tool(&spec.component).map_err(|source| ToolsFileError::Component {
+        location: file.location(spec),
+        tool: spec.name.clone(),
+        source,
+    })?;
     let mut policy = match &spec.policy {
-        Some(path) => Policy::load(path, &file.workspace)
-            .map_err(|source| ToolsFileError::Policy { tool: spec.name.clone(), source })?,
+        Some(path) => Policy::load(path, &file.workspace).map_err(|source| ToolsFileError::Policy {
+            location: file.location(spec),
+            tool: spec.name.clone(),
+            source,
+        })?,
         None => Policy::deny_all(),
     };
     prepare(&mut policy);

@@ -24,23 +24,26 @@ pub enum ToolsFileError {
 
     /// The workspace is not a directory.
     #[error(
-        "workspace {} of tools file {} is not a directory (fix: set `workspace` in the file or pass --workspace)",
+        "workspace {} of tools file {} is not a directory (fix: pass --workspace with an existing directory, or \
+         set `workspace` in the tools file)",
         workspace.display(),
         path.display()
     )]
     Workspace { path: PathBuf, workspace: PathBuf },
 
     /// A tool's component cannot be loaded.
-    #[error("tool `{tool}`: {source}")]
+    #[error("{location}: tool `{tool}`: {source}")]
     Component {
+        location: String,
         tool: String,
         #[source]
         source: cordon_runtime::LoadError,
     },
 
     /// A tool's policy cannot be loaded.
-    #[error("tool `{tool}`: {source}")]
+    #[error("{location}: tool `{tool}`: {source}")]
     Policy {
+        location: String,
         tool: String,
         #[source]
         source: cordon_policy::PolicyError,

@@ -187,7 +187,9 @@ impl ToolsFile {
                 message: error.message().trim_end().to_owned(),
             }
         })?;
+        // Absolute, so that an error about a missing component names the file it looked for.
         let base = path.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let base = std::path::absolute(base).unwrap_or_else(|_| base.to_owned());
         let workspace = match (workspace, raw.workspace) {
             (Some(workspace), _) => workspace.to_owned(),
             (None, Some(workspace)) => base.join(workspace),
@@ -241,6 +243,12 @@ impl ToolsFile {
         Ok(())
     }
 
+    /// Returns `FILE:LINE:COLUMN` of one tool entry, for errors about it.
+    pub(crate) fn location(&self, spec: &ToolSpec) -> String {
+        let (line, column) = line_column(&self.text, spec.span.start);
+        format!("{}:{line}:{column}", self.path.display())
+    }
+
     /// Builds the error for a problem with one tool entry, located at the entry.
     pub(crate) fn invalid(&self, spec: &ToolSpec, message: String, fix: &str) -> ToolsFileError {
         let (line, column) = line_column(&self.text, spec.span.start);
@@ -278,12 +286,12 @@ type = "string"
     #[test]
     fn paths_resolve_against_file_folder() {
         let file = parse(GREP).unwrap();
-        assert_eq!(file.tools[0].component, Path::new("conf/grep.wasm"));
+        assert_eq!(file.tools[0].component, std::path::absolute("conf/grep.wasm").unwrap());
     }
 
     #[test]
     fn workspace_defaults_to_file_folder() {
-        assert_eq!(parse(GREP).unwrap().workspace, Path::new("conf"));
+        assert_eq!(parse(GREP).unwrap().workspace, std::path::absolute("conf").unwrap());
     }
 
     #[test]

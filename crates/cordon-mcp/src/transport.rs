@@ -89,7 +89,14 @@ impl HttpListener {
                         if request.uri().path() != HTTP_PATH {
                             return Ok::<_, Infallible>(not_found());
                         }
-                        Ok(service.handle(request).await.map(http_body_util::Either::Left))
+                        let ends_session = request.method() == hyper::Method::DELETE;
+                        let mut response = service.handle(request).await;
+                        // rmcp confirms a client's DELETE of its session with 202, and the Python MCP SDK logs every
+                        // status but 200 and 204 there as a failed termination, so the confirmation goes out as 200.
+                        if ends_session && response.status() == hyper::StatusCode::ACCEPTED {
+                            *response.status_mut() = hyper::StatusCode::OK;
+                        }
+                        Ok(response.map(http_body_util::Either::Left))
                     }
                 });
                 let connection =

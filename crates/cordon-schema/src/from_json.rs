@@ -94,6 +94,14 @@ fn reject_unknown_keys(
         let more = if others.len() > MAX_EXTRA_UNKNOWN_KEYS { ", …" } else { "" };
         message.push_str(&format!(" (also unknown: {listed}{more})"));
     }
+    // A caller who left out a wrapping record, as in `{"pattern": ..}` for `{"query": {"pattern": ..}}`, sees
+    // the expected key named here as well as the unknown ones.
+    let absent: Vec<&str> = allowed.iter().copied().filter(|name| !object.contains_key(*name)).collect();
+    if !allowed.is_empty() && absent.len() == allowed.len() {
+        message.push_str(", and none of them is given");
+    } else if !absent.is_empty() && absent.len() <= MAX_EXTRA_UNKNOWN_KEYS {
+        message.push_str(&format!(" (not given: {})", quote_all(absent.iter().copied())));
+    }
     Err(ArgumentError::new(&parent.key(first), message))
 }
 
@@ -418,7 +426,7 @@ mod tests {
     fn unknown_argument_lists_allowed_keys() {
         let error = rejection("search", json!({ "querry": {} }));
         assert_eq!(error.path(), "querry");
-        assert_eq!(error.message(), r#"unknown argument, expected one of "query", "limit""#);
+        assert_eq!(error.message(), r#"unknown argument, expected one of "query", "limit", and none of them is given"#);
     }
 
     #[test]
@@ -433,7 +441,10 @@ mod tests {
         let error =
             rejection("search", json!({ "query": { "text": "a", "modee": "literal", "case-sensitive": true } }));
         assert_eq!(error.path(), "query.modee");
-        assert_eq!(error.message(), r#"unknown field, expected one of "text", "mode", "case-sensitive", "context""#);
+        assert_eq!(
+            error.message(),
+            r#"unknown field, expected one of "text", "mode", "case-sensitive", "context" (not given: "mode", "context")"#
+        );
     }
 
     #[test]
