@@ -39,6 +39,8 @@ name = "search"
 description = "Search the workspace for a pattern"
 component = "{search}"
 policy = "{policies}/workspace-read-only.toml"
+[tool.descriptions]
+"query.pattern" = "Text to find"
 
 [[tool]]
 name = "measure"
@@ -193,6 +195,32 @@ async fn typed_schema_comes_from_wit() {
     let search = listed_tool(&session, "search").await;
     let mode = &search.input_schema["properties"]["query"]["properties"]["mode"];
     assert_eq!(mode["enum"], json!(["literal", "whole-word", "prefix"]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typed_field_description_from_file() {
+    let fixture = workspace_fixture();
+    let session = start(&fixture).await;
+    let search = listed_tool(&session, "search").await;
+    assert_eq!(search.input_schema["properties"]["query"]["properties"]["pattern"]["description"], "Text to find");
+}
+
+#[test]
+fn unknown_description_path_names_key() {
+    let fixture = workspace_fixture();
+    let (config, tools) = write_config(&fixture);
+    let text = std::fs::read_to_string(&tools).unwrap().replace("\"query.pattern\"", "\"query.patern\"");
+    std::fs::write(&tools, text).unwrap();
+    let output = std::process::Command::new(cordon_binary())
+        .args(["serve", "--list", "--tools"])
+        .arg(&tools)
+        .env("CORDON_CACHE_DIR", cordon_tests::target_dir().join("cordon-test-cache"))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(r#"descriptions key "query.patern" names no parameter or field"#), "{stderr}");
+    drop(config);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -111,11 +111,35 @@ fn load_entry(
                     "export a function whose types are all listed in wit/cordon-tool/tool.wit",
                 )
             };
-            let input = cordon_schema::input_schema(&function).map_err(schema_error)?;
-            let output = cordon_schema::output_schema(&function).map_err(schema_error)?;
+            let mut input = cordon_schema::input_schema(&function).map_err(schema_error)?;
+            let mut output = cordon_schema::output_schema(&function).map_err(schema_error)?;
+            for (path, text) in &spec.descriptions {
+                let schema = match path.strip_prefix("result.") {
+                    Some(rest) => output.as_mut().map(|output| (output, rest)),
+                    None => Some((&mut input, path.as_str())),
+                };
+                let described = schema.is_some_and(|(schema, path)| describe(schema, path, text));
+                if !described {
+                    return Err(file.invalid(
+                        spec,
+                        format!("tool `{}`: descriptions key {path:?} names no parameter or field", spec.name),
+                        "use a dotted path of WIT names such as \"query.pattern\", or \"result.hits\" for a result field",
+                    ));
+                }
+            }
             (Shape::Typed(function), input, output)
         }
         ToolKind::Command => {
+            if !spec.descriptions.is_empty() {
+                return Err(file.invalid(
+                    spec,
+                    format!(
+                        "tool `{}` is a command component, so [tool.descriptions] has nothing to describe",
+                        spec.name
+                    ),
+                    "give each parameter a description in its [tool.params.NAME] table instead",
+                ));
+            }
             if let Some(function) = &spec.function {
                 return Err(file.invalid(
                     spec,
@@ -170,6 +194,42 @@ fn typed_function(file: &ToolsFile, spec: &ToolSpec, tool: &Tool) -> Result<Func
     }
 }
 
+/// Sets the description of the property at `path` (names separated by dots) in an object schema, looking through
+/// options and lists on the way. Returns whether the path named a property.
+fn describe(schema: &mut Map<String, Value>, path: &str, text: &str) -> bool {
+    let mut current = schema;
+    let mut names = path.split('.').peekable();
+    while let Some(name) = names.next() {
+        let Some(property) = current.get_mut("properties").and_then(Value::as_object_mut).and_then(|p| p.get_mut(name))
+        else {
+            return false;
+        };
+        let Some(property) = property.as_object_mut() else { return false };
+        if names.peek().is_none() {
+            property.insert("description".into(), Value::String(text.to_owned()));
+            return true;
+        }
+        match object_inside(property) {
+            Some(object) => current = object,
+            None => return false,
+        }
+    }
+    false
+}
+
+/// Finds the object schema a property's value is made of: the property itself, the non-null side of an option, or
+/// the items of a list, at any depth.
+fn object_inside(schema: &mut Map<String, Value>) -> Option<&mut Map<String, Value>> {
+    if schema.contains_key("properties") {
+        return Some(schema);
+    }
+    if schema.contains_key("items") {
+        return schema.get_mut("items").and_then(Value::as_object_mut).and_then(object_inside);
+    }
+    let branches = schema.get_mut("anyOf")?.as_array_mut()?;
+    branches.iter_mut().filter_map(Value::as_object_mut).find_map(object_inside)
+}
+
 /// Describes what the policy lets the tool do, as MCP's hints. It is read-only when it can change nothing that
 /// outlives the call (its scratch directory is removed afterwards), and open-world when it may reach an emulator.
 fn annotations(spec: &ToolSpec, policy: &Policy) -> ToolAnnotations {
@@ -185,4 +245,48 @@ fn annotations(spec: &ToolSpec, policy: &Policy) -> ToolAnnotations {
 /// Returns an empty arguments object, for calls that give none.
 pub(crate) fn no_arguments() -> Map<String, Value> {
     Map::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn schema() -> Map<String, Value> {
+        let value = json!({
+            "type": "object",
+            "properties": {
+                "query": {
+                    "type": "object",
+                    "properties": {
+                        "pattern": { "type": "string" },
+                        "scope": { "anyOf": [
+                            { "type": "array", "items": { "type": "object", "properties": { "path": { "type": "string" } } } },
+                            { "type": "null" }
+                        ] }
+                    }
+                }
+            }
+        });
+        value.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn description_set_on_nested_field() {
+        let mut schema = schema();
+        assert!(describe(&mut schema, "query.pattern", "Text to find"));
+        assert_eq!(schema["properties"]["query"]["properties"]["pattern"]["description"], "Text to find");
+    }
+
+    #[test]
+    fn description_looks_through_option_list() {
+        let mut schema = schema();
+        assert!(describe(&mut schema, "query.scope.path", "A directory"));
+    }
+
+    #[test]
+    fn unknown_description_path_rejected() {
+        assert!(!describe(&mut schema(), "query.patern", "typo"));
+    }
 }

@@ -71,6 +71,10 @@ pub struct ToolSpec {
     pub params: BTreeMap<String, ParamSpec>,
     /// For a command tool, the exit statuses that count as success besides 0, such as 1 for `grep` finding nothing.
     pub success_codes: Vec<i32>,
+    /// For a typed tool, descriptions of parameters and fields by dotted path (`query.pattern`), or of result
+    /// fields under `result.` (`result.hits`). Compiled components keep no WIT doc comments, so this is where a
+    /// model learns what a field means.
+    pub descriptions: BTreeMap<String, String>,
     /// The byte range of the entry in the file, for errors found after parsing.
     pub(crate) span: Range<usize>,
 }
@@ -158,6 +162,8 @@ struct RawTool {
     params: BTreeMap<String, ParamSpec>,
     #[serde(default)]
     success_codes: Vec<i32>,
+    #[serde(default)]
+    descriptions: BTreeMap<String, String>,
 }
 
 /// The maximum length of a tool name that MCP clients accept.
@@ -214,6 +220,7 @@ impl ToolsFile {
                 stdin: raw.stdin,
                 params: raw.params,
                 success_codes: raw.success_codes,
+                descriptions: raw.descriptions,
                 span,
             };
             file.check_name(&spec)?;
