@@ -8,6 +8,7 @@
 mod check;
 mod emulators;
 mod exit;
+mod failure;
 mod run;
 mod serve;
 

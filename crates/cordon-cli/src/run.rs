@@ -16,6 +16,7 @@ use cordon_runtime::{
 };
 
 use crate::exit;
+use crate::failure::Failure;
 
 #[derive(Debug, Args)]
 pub(crate) struct RunArgs {
@@ -73,34 +74,7 @@ pub(crate) struct RunArgs {
 }
 
 pub(crate) fn run(args: RunArgs) -> ExitCode {
-    match execute(args) {
-        Ok(code) => code,
-        Err(failure) => {
-            // Usage errors carry their cause and fix in one message already; internal ones need the whole chain.
-            if failure.code == exit::USAGE {
-                eprintln!("cordon: {}", failure.error);
-            } else {
-                eprintln!("cordon: {:#}", failure.error);
-            }
-            ExitCode::from(failure.code)
-        }
-    }
-}
-
-/// An error that ends `cordon run` before or instead of an outcome, with the status to exit with.
-struct Failure {
-    error: anyhow::Error,
-    code: u8,
-}
-
-impl Failure {
-    fn usage(error: impl Into<anyhow::Error>) -> Self {
-        Failure { error: error.into(), code: exit::USAGE }
-    }
-
-    fn internal(error: impl Into<anyhow::Error>) -> Self {
-        Failure { error: error.into(), code: exit::INTERNAL }
-    }
+    execute(args).unwrap_or_else(Failure::report)
 }
 
 fn execute(args: RunArgs) -> Result<ExitCode, Failure> {

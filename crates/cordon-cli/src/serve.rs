@@ -10,7 +10,7 @@ use clap::Args;
 use cordon_mcp::{Catalog, CordonServer, HttpListener, ToolsFile};
 use cordon_runtime::{CancellationToken, Runtime, RuntimeConfig};
 
-use crate::exit;
+use crate::failure::Failure;
 use crate::run::{absolute_workspace, fill_emulator_endpoints};
 
 #[derive(Debug, Args)]
@@ -47,15 +47,7 @@ pub(crate) struct ServeArgs {
 pub(crate) fn serve(args: ServeArgs) -> ExitCode {
     match execute(args) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => {
-            // Usage errors carry their cause and fix in one message already; internal ones need the whole chain.
-            if failure.code == exit::USAGE {
-                eprintln!("cordon: {}", failure.error);
-            } else {
-                eprintln!("cordon: {:#}", failure.error);
-            }
-            ExitCode::from(failure.code)
-        }
+        Err(failure) => failure.report(),
     }
 }
 
@@ -86,37 +78,25 @@ mod tests {
     }
 }
 
-struct Failure {
-    error: anyhow::Error,
-    code: u8,
-}
-
-fn usage(error: impl Into<anyhow::Error>) -> Failure {
-    Failure { error: error.into(), code: exit::USAGE }
-}
-
-fn internal(error: impl Into<anyhow::Error>) -> Failure {
-    Failure { error: error.into(), code: exit::INTERNAL }
-}
-
 fn execute(args: ServeArgs) -> Result<(), Failure> {
     let workspace = args.workspace.map(|workspace| absolute_workspace(Some(workspace)));
-    let file = ToolsFile::load(&args.tools, workspace.as_deref()).map_err(usage)?;
+    let file = ToolsFile::load(&args.tools, workspace.as_deref()).map_err(Failure::usage)?;
 
     let config = RuntimeConfig {
         cache_dir: args.cache_dir.clone().or_else(cordon_runtime::default_cache_dir),
         max_concurrent_calls: args.max_calls,
         ..RuntimeConfig::default()
     };
-    let runtime = Arc::new(Runtime::new(config).map_err(internal)?);
-    let catalog = Catalog::load(&runtime, &file, &fill_emulator_endpoints).map_err(usage)?;
+    let runtime = Arc::new(Runtime::new(config).map_err(Failure::internal)?);
+    let catalog = Catalog::load(&runtime, &file, &fill_emulator_endpoints).map_err(Failure::usage)?;
     tracing::info!(tools = catalog.len(), file = %args.tools.display(), "tools loaded");
     if args.list {
         let listing = serde_json::json!({ "tools": catalog.listings() });
-        let text = serde_json::to_string_pretty(&listing).context("cannot render the tool list").map_err(internal)?;
+        let text =
+            serde_json::to_string_pretty(&listing).context("cannot render the tool list").map_err(Failure::internal)?;
         return crate::run::write_stdout(format!("{text}\n").as_bytes())
             .context("cannot write the tool list")
-            .map_err(internal);
+            .map_err(Failure::internal);
     }
     let server = CordonServer::new(runtime, catalog, args.max_calls as usize);
 
@@ -124,12 +104,12 @@ fn execute(args: ServeArgs) -> Result<(), Failure> {
         .enable_all()
         .build()
         .context("cannot start the async executor")
-        .map_err(internal)?;
+        .map_err(Failure::internal)?;
     let result = executor.block_on(async {
         match args.http {
-            None => cordon_mcp::serve_stdio(server).await.map_err(internal),
+            None => cordon_mcp::serve_stdio(server).await.map_err(Failure::internal),
             Some(address) => {
-                let listener = HttpListener::bind(address).await.map_err(usage)?;
+                let listener = HttpListener::bind(address).await.map_err(Failure::usage)?;
                 // The URL goes to stderr whatever the log level, because a client needs it to connect.
                 eprintln!("cordon: serving MCP at {}", listener.url());
                 let shutdown = CancellationToken::new();
@@ -139,7 +119,7 @@ fn execute(args: ServeArgs) -> Result<(), Failure> {
                         on_signal.cancel();
                     }
                 });
-                listener.serve(server, shutdown).await.map_err(internal)
+                listener.serve(server, shutdown).await.map_err(Failure::internal)
             }
         }
     });

@@ -30,16 +30,7 @@ mod bindings {
 use bindings::{Found, Guest, Hit, MatchMode, Query, ToolError};
 use typed_workspace as workspace;
 
-impl From<workspace::ToolError> for ToolError {
-    fn from(error: workspace::ToolError) -> Self {
-        match error {
-            workspace::ToolError::InvalidInput(message) => ToolError::InvalidInput(message),
-            workspace::ToolError::NotFound(message) => ToolError::NotFound(message),
-            workspace::ToolError::NotPermitted(message) => ToolError::NotPermitted(message),
-            workspace::ToolError::Failed(message) => ToolError::Failed(message),
-        }
-    }
-}
+workspace::convert_tool_error!(ToolError);
 
 /// Number of hits returned when the query sets no `max-matches`.
 const DEFAULT_MAX_MATCHES: u32 = 100;

@@ -9,6 +9,24 @@
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
+/// Implements `From<typed_workspace::ToolError>` for a tool's generated `tool-error` type, whose cases have the
+/// same names.
+#[macro_export]
+macro_rules! convert_tool_error {
+    ($target:ty) => {
+        impl From<$crate::ToolError> for $target {
+            fn from(error: $crate::ToolError) -> Self {
+                match error {
+                    $crate::ToolError::InvalidInput(message) => <$target>::InvalidInput(message),
+                    $crate::ToolError::NotFound(message) => <$target>::NotFound(message),
+                    $crate::ToolError::NotPermitted(message) => <$target>::NotPermitted(message),
+                    $crate::ToolError::Failed(message) => <$target>::Failed(message),
+                }
+            }
+        }
+    };
+}
+
 /// A failure on a path argument, with the cases of the `cordon:tool/types` `tool-error` variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ToolError {
