@@ -369,7 +369,8 @@ fn invalid_tools_file_names_line() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("tool `grep`") && stderr.contains("missing.wasm"), "{stderr}");
+    assert!(stderr.contains("tool `grep`"), "{stderr}");
+    assert!(stderr.contains("missing.wasm"), "{stderr}");
 }
 
 #[test]

@@ -10,12 +10,12 @@ pub(crate) struct Failure {
 }
 
 impl Failure {
-    /// A usage error: bad arguments, an invalid policy or tools file, or a component that cannot be loaded.
+    /// Creates a usage error: bad arguments, an invalid policy or tools file, or a component that cannot be loaded.
     pub(crate) fn usage(error: impl Into<anyhow::Error>) -> Self {
         Failure { error: error.into(), code: exit::USAGE }
     }
 
-    /// A failure of Cordon itself.
+    /// Creates a failure of Cordon itself.
     pub(crate) fn internal(error: impl Into<anyhow::Error>) -> Self {
         Failure { error: error.into(), code: exit::INTERNAL }
     }

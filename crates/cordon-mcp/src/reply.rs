@@ -56,7 +56,7 @@ pub(crate) fn from_outcome(
         ),
         Status::MemoryLimit { limit, requested } => (
             format!(
-                "{tool} asked for {requested} bytes of memory, over the limit of {limit} (raise [limits] memory in {origin})"
+                "{tool} requested {requested} bytes of memory, over the limit of {limit} (raise [limits] memory in {origin})"
             ),
             json_object(json!({ "limit": limit, "requested": requested })),
         ),

@@ -54,14 +54,20 @@ impl CordonServer {
         let call = match &entry.shape {
             Shape::Typed(function) => match cordon_schema::params_from_json(function, &arguments) {
                 Ok(params) => Call::new().invoke(function.name(), params),
-                Err(error) => return reply::invalid_arguments(&entry.name, &error.to_string()),
+                Err(error) => {
+                    tracing::info!(tool = %entry.name, %error, "call rejected: invalid arguments");
+                    return reply::invalid_arguments(&entry.name, &error.to_string());
+                }
             },
             Shape::Command(shape, _) => match shape.render(&arguments) {
                 Ok(line) => {
                     let stdin = line.stdin.map_or(Stdin::Empty, |text| Stdin::Bytes(text.into_bytes()));
                     Call::new().args(line.args).stdin(stdin)
                 }
-                Err(error) => return reply::invalid_arguments(&entry.name, &error.to_string()),
+                Err(error) => {
+                    tracing::info!(tool = %entry.name, %error, "call rejected: invalid arguments");
+                    return reply::invalid_arguments(&entry.name, &error.to_string());
+                }
             },
         };
 

@@ -71,9 +71,9 @@ impl Limits {
     /// small shim modules. The cap stops a component that instantiates
     /// without end, far below wasmtime 48's own default of 10,000.
     pub const DEFAULT_INSTANCES: u32 = 50;
-    /// 4,096 resources: a tool that walks a tree keeps a few open at a time, and
-    /// even one that opens a whole source tree at once rarely needs more,
-    /// yet a guest that opens files without end stops far below common
+    /// 4,096 resources. A tool that walks a tree keeps a few open at a time,
+    /// and even one that opens a whole source tree at once rarely needs more.
+    /// A guest that opens files without end still stops far below common
     /// descriptor limits of a host process.
     pub const DEFAULT_HANDLES: u32 = 4096;
 

@@ -105,7 +105,7 @@ pub struct Outcome {
     pub duration: Duration,
     /// One event per outgoing HTTP request: allowed, denied or failed, with the rule that decided.
     pub audit: Vec<AuditEvent>,
-    /// What a typed tool's function returned, when the call succeeded; empty for command tools.
+    /// The values a typed tool's function returned when the call succeeded. Empty for command tools and failed calls.
     #[serde(skip)]
     pub results: Vec<Val>,
 }

@@ -94,7 +94,7 @@ fn reject_unknown_keys(
         let more = if others.len() > MAX_EXTRA_UNKNOWN_KEYS { ", …" } else { "" };
         message.push_str(&format!(" (also unknown: {listed}{more})"));
     }
-    // A caller who left out a wrapping record, as in `{"pattern": ..}` for `{"query": {"pattern": ..}}`, sees
+    // A caller who left out a wrapping record, as in `{"pattern": ..}` for `{"query": {"pattern": ..}}`, gets
     // the expected key named here as well as the unknown ones.
     let absent: Vec<&str> = allowed.iter().copied().filter(|name| !object.contains_key(*name)).collect();
     if !allowed.is_empty() && absent.len() == allowed.len() {

@@ -95,7 +95,7 @@ fn run(query: &Query) -> Result<Found, ToolError> {
     for file in &files {
         let text = match read_text(file)? {
             FileText::Text(text) => text,
-            // A file met while walking is skipped, but a file named by `query.path` gets an error that says why.
+            // A file met while walking is skipped, but a file named by `query.path` gets an error that gives the reason.
             FileText::TooLarge if metadata.is_file() => {
                 return Err(ToolError::InvalidInput(format!(
                     "{} is larger than 4 MiB, so it is not searched: search a smaller file",
